@@ -1,0 +1,413 @@
+"""Read the curated YAML: the shared entity list and one fact sheet per article.
+
+Every value keeps the line it came from, so an error names file and line.
+Structure, ids and controlled values are checked here; whether the quotes are
+in the article is checked by :mod:`sanctuary_kg.facts`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+from .ontology import Ontology
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ENTITY_KINDS = {
+    "jurisdictions": "jurisdiction",
+    "people": "person",
+    "organizations": "organization",
+    "orders": "order",
+}
+AGENT_KINDS = ("person", "organization", "jurisdiction")
+
+
+# ------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Text to find in the article; ``occurrence`` picks one of repeated matches."""
+
+    text: str
+    line: int
+    occurrence: int | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical entity shared by the articles."""
+
+    id: str
+    kind: str  # jurisdiction, person, organization or order
+    label: str
+    type: str | None  # jurisdiction kind or order kind
+    within: str | None
+    role: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Entities:
+    path: Path
+    by_id: dict[str, Entity]
+
+    def get(self, key: str, kinds: tuple[str, ...], where: str, path: Path, line: int) -> Entity:
+        entity = self.by_id.get(key)
+        if entity is None:
+            raise InputError(
+                f"unknown id {key!r} in {where}: declare it in {self.path.name} or fix the spelling",
+                path=path,
+                line=line,
+            )
+        if entity.kind not in kinds:
+            raise InputError(
+                f"{where} needs a {' or '.join(kinds)}, but {key!r} is a {entity.kind}",
+                path=path,
+                line=line,
+            )
+        return entity
+
+
+@dataclass(frozen=True)
+class SegmentSpec:
+    kind: str
+    start: Quote
+    end: Quote
+    line: int
+
+
+@dataclass(frozen=True)
+class OfficeSpec:
+    person: str
+    office: str
+    jurisdiction: str
+    quote: Quote
+    line: int
+
+
+@dataclass(frozen=True)
+class OrderSpec:
+    order: str
+    issuer: str | None
+    jurisdiction: str | None
+    quote: Quote
+    line: int
+
+
+@dataclass(frozen=True)
+class ClaimSpec:
+    id: str
+    kind: str
+    by: str
+    about: tuple[str, ...]
+    quote: Quote
+    provisions: tuple[str, ...]
+    status: str | None
+    value: Decimal | None
+    unit: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One article's fact sheet, checked for structure and ids."""
+
+    path: Path
+    article: str
+    sha256: str
+    title: Quote
+    publisher: str
+    byline: str | None
+    address: str
+    segments: tuple[SegmentSpec, ...]
+    mentions: dict[str, tuple[Quote, ...]]
+    officials: tuple[OfficeSpec, ...]
+    orders: tuple[OrderSpec, ...]
+    claims: tuple[ClaimSpec, ...]
+
+    @property
+    def key(self) -> str:
+        return Path(self.article).stem
+
+
+# ------------------------------------------------------------------ YAML with lines
+
+
+class _Str(str):
+    line = 0
+
+
+class _Map(dict):  # type: ignore[type-arg]
+    line = 0
+    lines: dict[str, int]
+
+
+class _List(list):  # type: ignore[type-arg]
+    line = 0
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise InputError(f"duplicate key {key!r}", path=loader.name, line=key_node.start_mark.line + 1)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> _List:
+    result = _List(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    return result
+
+
+def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> _Str:
+    result = _Str(loader.construct_scalar(node))
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
+_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 at byte {error.start}: save it as UTF-8", path=path) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=path) from None
+    loader = _Loader(text)
+    loader.name = str(path)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problem = error.problem or error.context or "malformed YAML"
+        raise InputError(f"malformed YAML: {problem}", path=path, line=line) from None
+    finally:
+        loader.dispose()
+
+
+class _Reader:
+    """Checks the fields of one YAML mapping and reports file and line."""
+
+    def __init__(self, path: Path, ontology: Ontology):
+        self.path = path
+        self.ontology = ontology
+
+    def fail(self, message: str, node: Any) -> InputError:
+        return InputError(message, path=self.path, line=getattr(node, "line", None) or None)
+
+    def mapping(self, node: Any, where: str, required: set[str], optional: set[str] = set()) -> _Map:
+        if not isinstance(node, dict):
+            raise self.fail(f"{where} must be a mapping of fields", node)
+        missing = sorted(required - node.keys())
+        if missing:
+            raise self.fail(f"{where} lacks {', '.join(missing)}", node)
+        unknown = sorted(node.keys() - required - optional)
+        if unknown:
+            allowed = ", ".join(sorted(required | optional))
+            line = node.lines.get(unknown[0]) if isinstance(node, _Map) else None
+            raise InputError(f"{where} has unknown field {unknown[0]!r} (allowed: {allowed})", path=self.path, line=line)
+        return node  # type: ignore[return-value]
+
+    def items(self, node: Any, where: str) -> list[Any]:
+        if node is None:
+            return []
+        if not isinstance(node, list):
+            raise self.fail(f"{where} must be a list", node)
+        return node
+
+    def text(self, node: Any, where: str) -> str:
+        if not isinstance(node, str) or not node.strip():
+            raise self.fail(f"{where} must be non-empty text", node)
+        return str(node)
+
+    def slug(self, node: Any, where: str) -> str:
+        value = self.text(node, where)
+        if not SLUG.match(value):
+            raise self.fail(f"{where} {value!r} must be lowercase letters, digits and hyphens", node)
+        return value
+
+    def concept(self, node: Any, scheme: str, where: str) -> str:
+        value = self.text(node, where)
+        if self.ontology.concept(scheme, value) is None and value not in self.ontology.lists.get(scheme, {}):
+            raise self.fail(f"{where} {value!r} is not in the {scheme} list (one of: {self.ontology.choices(scheme)})", node)
+        return value
+
+    def quote(self, node: Any, where: str, line: int = 0) -> Quote:
+        if isinstance(node, dict):
+            fields = self.mapping(node, where, {"quote"}, {"occurrence"})
+            occurrence = fields.get("occurrence")
+            if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
+                raise self.fail(f"{where} occurrence must be a whole number from 1", node)
+            return Quote(self.text(fields["quote"], where), getattr(fields["quote"], "line", line), occurrence)
+        return Quote(self.text(node, where), getattr(node, "line", line) or line)
+
+
+# ------------------------------------------------------------------ entities
+
+
+def load_entities(path: Path, ontology: Ontology) -> Entities:
+    """Read the shared entity list (``seeds/entities.yaml``)."""
+    data = _read_yaml(path)
+    r = _Reader(path, ontology)
+    top = r.mapping(data, "the entity list", set(), set(ENTITY_KINDS))
+    by_id: dict[str, Entity] = {}
+    for section, kind in ENTITY_KINDS.items():
+        block = top.get(section) or _Map()
+        if not isinstance(block, dict):
+            raise r.fail(f"{section} must map ids to entities", block)
+        for key, node in block.items():
+            line = block.lines.get(key, 0) if isinstance(block, _Map) else 0
+            r.slug(_with_line(key, line), f"{kind} id")
+            if key in by_id:
+                raise InputError(f"duplicate id {key!r}: already a {by_id[key].kind}", path=path, line=line)
+            by_id[key] = _entity(r, kind, key, node, line)
+    for entity in by_id.values():
+        if entity.within is not None:
+            parent = by_id.get(entity.within)
+            if parent is None or parent.kind != "jurisdiction":
+                raise InputError(f"{entity.id} is within unknown jurisdiction {entity.within!r}", path=path, line=entity.line)
+    return Entities(path=path, by_id=by_id)
+
+
+def _with_line(value: str, line: int) -> _Str:
+    result = _Str(value)
+    result.line = line
+    return result
+
+
+def _entity(r: _Reader, kind: str, key: str, node: Any, line: int) -> Entity:
+    where = f"{kind} {key}"
+    if kind == "jurisdiction":
+        f = r.mapping(node, where, {"label", "kind"}, {"within"})
+        return Entity(key, kind, r.text(f["label"], where), r.concept(f["kind"], "jurisdiction-kind", f"{where} kind"),
+                      r.slug(f["within"], f"{where} within") if "within" in f else None, None, line)
+    if kind == "order":
+        f = r.mapping(node, where, {"label", "kind"})
+        return Entity(key, kind, r.text(f["label"], where), r.concept(f["kind"], "order-kind", f"{where} kind"), None, None, line)
+    f = r.mapping(node, where, {"name", "role"})
+    return Entity(key, kind, r.text(f["name"], where), None, None, r.concept(f["role"], "role", f"{where} role"), line)
+
+
+# ------------------------------------------------------------------ fact sheets
+
+SHEET_FIELDS = {"article", "sha256", "title", "publisher", "address"}
+SHEET_OPTIONAL = {"byline", "segments", "mentions", "officials", "orders", "claims"}
+
+
+def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
+    """Read one fact sheet and check its structure, ids and controlled values."""
+    r = _Reader(path, ontology)
+    top = r.mapping(_read_yaml(path), "the fact sheet", SHEET_FIELDS, SHEET_OPTIONAL)
+    sha = r.text(top["sha256"], "sha256").lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise r.fail("sha256 must be 64 hexadecimal digits", top["sha256"])
+
+    def ref(node: Any, kinds: tuple[str, ...], where: str) -> str:
+        key = r.text(node, where)
+        entities.get(key, kinds, where, path, getattr(node, "line", 0))
+        return key
+
+    publisher = ref(top["publisher"], ("organization",), "publisher")
+    byline = ref(top["byline"], ("person",), "byline") if top.get("byline") else None
+
+    segments = []
+    for node in r.items(top.get("segments"), "segments"):
+        f = r.mapping(node, "a segment", {"kind", "from", "to"})
+        segments.append(SegmentSpec(r.concept(f["kind"], "segment-kind", "segment kind"),
+                                    r.quote(f["from"], "segment from", node.line), r.quote(f["to"], "segment to", node.line), node.line))
+
+    mentions: dict[str, tuple[Quote, ...]] = {}
+    block = top.get("mentions") or _Map()
+    if not isinstance(block, dict):
+        raise r.fail("mentions must map entity ids to the quotes that name them", block)
+    for key, quotes in block.items():
+        line = block.lines.get(key, 0) if isinstance(block, _Map) else 0
+        entities.get(key, tuple(ENTITY_KINDS.values()), "mentions", path, line)
+        listed = quotes if isinstance(quotes, list) else [quotes]
+        if not listed:
+            raise InputError(f"mentions of {key} list no quote", path=path, line=line)
+        mentions[key] = tuple(r.quote(q, f"a mention of {key}", line) for q in listed)
+
+    officials = []
+    for node in r.items(top.get("officials"), "officials"):
+        f = r.mapping(node, "an official", {"person", "office", "jurisdiction", "quote"})
+        officials.append(OfficeSpec(ref(f["person"], ("person",), "official person"), r.text(f["office"], "office"),
+                                    ref(f["jurisdiction"], ("jurisdiction",), "official jurisdiction"),
+                                    r.quote(f["quote"], "official quote", node.line), node.line))
+
+    orders = []
+    for node in r.items(top.get("orders"), "orders"):
+        f = r.mapping(node, "an order", {"order", "quote"}, {"issuer", "jurisdiction"})
+        orders.append(OrderSpec(ref(f["order"], ("order",), "order"),
+                                ref(f["issuer"], AGENT_KINDS, "order issuer") if "issuer" in f else None,
+                                ref(f["jurisdiction"], ("jurisdiction",), "order jurisdiction") if "jurisdiction" in f else None,
+                                r.quote(f["quote"], "order quote", node.line), node.line))
+
+    claims = []
+    seen: dict[str, int] = {}
+    for node in r.items(top.get("claims"), "claims"):
+        f = r.mapping(node, "a claim", {"id", "kind", "by", "quote"}, {"about", "provisions", "status", "value", "unit"})
+        claim_id = r.slug(f["id"], "claim id")
+        if claim_id in seen:
+            raise r.fail(f"duplicate claim id {claim_id!r} (first on line {seen[claim_id]})", f["id"])
+        seen[claim_id] = node.line
+        about = f.get("about") or []
+        about = about if isinstance(about, list) else [about]
+        provisions = r.items(f.get("provisions"), "provisions")
+        claims.append(ClaimSpec(
+            id=claim_id,
+            kind=r.concept(f["kind"], "claim-kind", "claim kind"),
+            by=ref(f["by"], AGENT_KINDS, f"claim {claim_id} by"),
+            about=tuple(ref(a, tuple(ENTITY_KINDS.values()), f"claim {claim_id} about") for a in about),
+            quote=r.quote(f["quote"], f"claim {claim_id} quote", node.line),
+            provisions=tuple(r.concept(p, "provision", f"claim {claim_id} provision") for p in provisions),
+            status=r.concept(f["status"], "status", f"claim {claim_id} status") if "status" in f else None,
+            value=_decimal(r, f.get("value"), claim_id),
+            unit=r.text(f["unit"], "unit") if "unit" in f else None,
+            line=node.line,
+        ))
+    return Sheet(
+        path=path,
+        article=r.text(top["article"], "article"),
+        sha256=sha,
+        title=r.quote(top["title"], "title"),
+        publisher=publisher,
+        byline=byline,
+        address=r.text(top["address"], "address"),
+        segments=tuple(segments),
+        mentions=mentions,
+        officials=tuple(officials),
+        orders=tuple(orders),
+        claims=tuple(claims),
+    )
+
+
+def _decimal(r: _Reader, node: Any, claim_id: str) -> Decimal | None:
+    if node is None:
+        return None
+    try:
+        return Decimal(str(node))
+    except InvalidOperation:
+        raise r.fail(f"claim {claim_id} value must be a number", node) from None
