@@ -139,7 +139,16 @@ def anchor_sheet(sheet: Sheet, article: Article, entities: Entities) -> Anchored
     )
     _check_evidence(anchored)
     _check_comments(anchored)
+    _check_codings(anchored, entities)
     return anchored
+
+
+def _check_codings(a: AnchoredSheet, entities: Entities) -> None:
+    """A claim that codes provisions or a status must say which order it is about."""
+    for c in a.sheet.claims:
+        if (c.provisions or c.status) and not any(entities.by_id[k].kind == "order" for k in c.about):
+            raise InputError(f"claim {c.id} codes a provision or status but is about no order: add the order to about",
+                             path=a.sheet.path, line=c.line)
 
 
 def _check_evidence(a: AnchoredSheet) -> None:

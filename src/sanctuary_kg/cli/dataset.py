@@ -1,0 +1,82 @@
+"""Commands that make and check the dataset: build, validate."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+import rdflib
+
+from .. import build as build_lib
+from .. import validate as validate_lib
+from ..errors import ValidationFailed
+from ..formats import Format
+from ..ids import compact
+from .main import Env, cli, pass_env
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig"]), default="nq", show_default=True,
+              help="Serialisation of the dataset file.")
+@pass_env
+def build(env: Env, fmt: str) -> None:
+    """Build the graph from the seeds: anchor every quote, write the dataset and the store.
+
+    Writes BUILD/sanctuary-kg.nq (or .trig) and the embedded store BUILD/store. A quote
+    that is not in its article, or a changed article, stops the build and nothing is written.
+    """
+    result = build_lib.build(env.layout, Format.parse(fmt), progress=env.progress)
+    for path in result.unsheeted:
+        click.echo(f"note: {path.name} has no fact sheet yet, so it is not in the graph", err=True)
+    click.echo(f"built {result.dataset}: {result.sources} sources, {result.quads} quads in {len(result.graphs)} graphs")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "ttl", "json"]), default="table", show_default=True,
+              help="table for people; ttl for a SHACL report in Turtle; json for programs.")
+@pass_env
+def validate(env: Env, fmt: str) -> None:
+    """Validate the built graph with SHACL and re-check every span against its article.
+
+    Exit 0 when the graph conforms and every span's text is at its offsets in an
+    unchanged article; exit 4 with the findings otherwise.
+    """
+    layout = env.layout
+    report = validate_lib.validate(layout.dataset, layout.shapes, layout.seeds, progress=env.progress)
+    if fmt == "json":
+        click.echo(json.dumps(asdict(report), indent=2, ensure_ascii=False))
+    elif fmt == "ttl":
+        click.echo(_report_turtle(report), nl=False)
+    elif report.findings:
+        for f in report.findings:
+            where = compact(f.focus) + (f" {compact(f.path)}" if f.path else "")
+            click.echo(f"{f.severity}\t{compact(f.graph)}\t{where}\t{f.message}")
+    summary = f"{report.articles} articles, {report.spans} spans checked"
+    if not report.conforms:
+        raise ValidationFailed(f"the graph does not conform: {len(report.findings)} findings ({summary})", report)
+    if fmt == "table":
+        click.echo(f"conforms: {summary}")
+
+
+def _report_turtle(report: validate_lib.Report) -> str:
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    g = rdflib.Graph()
+    g.bind("sh", sh)
+    node = rdflib.BNode()
+    g.add((node, rdflib.RDF.type, sh.ValidationReport))
+    g.add((node, sh.conforms, rdflib.Literal(report.conforms)))
+    for f in report.findings:
+        r = rdflib.BNode()
+        g.add((node, sh.result, r))
+        g.add((r, rdflib.RDF.type, sh.ValidationResult))
+        g.add((r, sh.focusNode, rdflib.URIRef(f.focus)))
+        g.add((r, sh.resultSeverity, sh[f.severity]))
+        g.add((r, sh.resultMessage, rdflib.Literal(f.message)))
+        if f.path:
+            g.add((r, sh.resultPath, rdflib.URIRef(f.path)))
+        if f.value is not None:
+            g.add((r, sh.value, rdflib.Literal(f.value)))
+        if f.check.startswith("http"):
+            g.add((r, sh.sourceShape, rdflib.URIRef(f.check)))
+    return g.serialize(format="turtle")

@@ -1,0 +1,85 @@
+"""Where the project's files are, and writing them without leaving half a file behind."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resources() -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``seeds/``.
+
+    In a checkout that is the project root; in an installed wheel, the
+    package's ``data`` folder.
+    """
+    checkout = _PACKAGE.parent.parent
+    if (checkout / "ontology").is_dir() and (checkout / "queries").is_dir():
+        return checkout
+    return _PACKAGE / "data"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The folders one run reads and writes."""
+
+    seeds: Path
+    build: Path
+    ontology: Path
+    shapes: Path
+    queries: Path
+
+    @classmethod
+    def default(cls, seeds: Path | None = None, build: Path | None = None) -> Layout:
+        root = resources()
+        here = Path.cwd()
+        return cls(
+            seeds=seeds or (here / "seeds" if (here / "seeds" / "entities.yaml").exists() else root / "seeds"),
+            build=build or here / "build",
+            ontology=root / "ontology",
+            shapes=root / "shapes",
+            queries=root / "queries",
+        )
+
+    @property
+    def dataset(self) -> Path:
+        return self.build / "sanctuary-kg.nq"
+
+    @property
+    def store(self) -> Path:
+        return self.build / "store"
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    Works for files and folders. On any error the temporary is removed and
+    ``target`` is left as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    os.unlink(name)
+    temporary = Path(name)
+    try:
+        yield temporary
+        if target.is_dir() and not target.is_symlink():
+            old = target.with_name(f".{target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            target.rename(old)
+            temporary.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(temporary, target)
+    finally:
+        if temporary.is_dir():
+            shutil.rmtree(temporary, ignore_errors=True)
+        elif temporary.exists():
+            temporary.unlink()
