@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def register() -> None:
-    from . import dataset  # noqa: F401  (commands attach themselves to the group)
+    from . import ask, dataset, interchange  # noqa: F401  (commands attach themselves to the group)
 
 
 register()
