@@ -23,7 +23,7 @@ CLASS_OF_KIND = {"person": PROV.Person, "organization": PROV.Organization, "orde
 
 
 def _int(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def entity_iri(entities: Entities, key: str) -> NamedNode:

@@ -220,14 +220,14 @@ class _Reader:
     def mapping(self, node: Any, where: str, required: set[str], optional: set[str] = set()) -> _Map:
         if not isinstance(node, dict):
             raise self.fail(f"{where} must be a mapping of fields", node)
-        missing = sorted(required - node.keys())
-        if missing:
-            raise self.fail(f"{where} lacks {', '.join(missing)}", node)
         unknown = sorted(node.keys() - required - optional)
         if unknown:
             allowed = ", ".join(sorted(required | optional))
             line = node.lines.get(unknown[0]) if isinstance(node, _Map) else None
             raise InputError(f"{where} has unknown field {unknown[0]!r} (allowed: {allowed})", path=self.path, line=line)
+        missing = sorted(required - node.keys())
+        if missing:
+            raise self.fail(f"{where} lacks {', '.join(missing)}", node)
         return node  # type: ignore[return-value]
 
     def items(self, node: Any, where: str) -> list[Any]:

@@ -89,9 +89,17 @@ def shacl_findings(graph_iri: str, data: rdflib.Graph, shapes: rdflib.Graph) -> 
             value=one(sh.value),
             message=one(sh.resultMessage) or "",
             graph=graph_iri,
-            check=one(sh.sourceShape) or "",
+            check=_shape_name(shapes, report.value(result, sh.sourceShape)),
         ))
     return sorted(findings, key=lambda f: (f.focus, f.path or "", f.message))
+
+
+def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
+    """The IRI of the node shape a result came from (property shapes are blank nodes)."""
+    if isinstance(shape, rdflib.BNode):
+        owner = shapes.value(None, rdflib.URIRef(SH.property.value), shape)
+        shape = owner if owner is not None else shape
+    return "" if shape is None else str(shape)
 
 
 def text_findings(graph_iri: str, quads: list[ox.Quad], seeds: Path) -> tuple[list[Finding], int]:
