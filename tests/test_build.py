@@ -38,7 +38,8 @@ def test_a_rebuild_is_byte_identical(layout: Layout, tmp_path: Path):
 
 def test_one_named_graph_per_article_plus_entities_and_ontology(built: Layout):
     graphs = Counter(q.graph_name.value for q in ox.parse(path=built.dataset, format=ox.RdfFormat.N_QUADS))
-    articles = {g for g in graphs if g not in (ids.ENTITIES_GRAPH.value, ids.ONTOLOGY_GRAPH.value)}
+    articles = set(graphs) - ids.NOT_ARTICLE_GRAPHS
+    assert set(graphs) - articles == {ids.ENTITIES_GRAPH.value, ids.ONTOLOGY_GRAPH.value, ids.REFERENCE_GRAPH.value}
     assert articles == {ids.source_graph(p.stem).value for p in SEEDS.glob("*.txt")}
     assert all(graphs[g] > 100 for g in articles)
 

@@ -10,11 +10,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import graph
+from . import reason as reason_lib
 from .errors import InputError
 from .facts import AnchoredSheet, anchor_sheet, read_article
 from .files import Layout, replacing
 from .formats import Format
+from .ids import INFERRED_GRAPH, NOT_ARTICLE_GRAPHS
 from .ontology import Ontology
+from .reference import CODES_FILE, Code, read_codes, reference_quads
 from .ontology import load as load_ontology
 from .sheets import Entities, load_entities, load_sheet
 
@@ -30,6 +33,7 @@ class Seeds:
     entities: Entities
     sheets: tuple[AnchoredSheet, ...]
     unsheeted: tuple[Path, ...]  # articles that have no fact sheet yet
+    codes: tuple[Code, ...]  # reference codes of jurisdictions
 
 
 @dataclass(frozen=True)
@@ -65,15 +69,46 @@ def read_seeds(layout: Layout, progress: Progress | None = None) -> Seeds:
         if progress:
             progress(f"anchored {path.name}: {len(sheets[-1].claims)} claims")
     unsheeted = tuple(p for p in sorted(layout.seeds.glob("*.txt")) if p.name not in covered)
-    return Seeds(ontology, entities, tuple(sheets), unsheeted)
+    codes_file = layout.seeds / CODES_FILE
+    codes = read_codes(codes_file) if codes_file.exists() else ()
+    return Seeds(ontology, entities, tuple(sheets), unsheeted, codes)
 
 
-def build(layout: Layout, fmt: Format = Format.NQUADS, progress: Progress | None = None) -> BuildResult:
-    """Build the dataset file and the embedded store under ``layout.build``."""
+def build(layout: Layout, fmt: Format = Format.NQUADS, reason: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the dataset file and the embedded store under ``layout.build``.
+
+    With ``reason``, the entailments of the ontology go to the inferred graph.
+    """
     if fmt not in (Format.NQUADS, Format.TRIG):
         raise InputError(f"build writes a dataset: N-Quads or TriG, not {fmt.value}")
     seeds = read_seeds(layout, progress)
     quads = graph.dataset_quads(seeds.sheets, seeds.entities, seeds.ontology)
+    if seeds.codes:
+        quads = sorted({*quads, *reference_quads(seeds.codes, seeds.entities)}, key=str)
+    if reason:
+        quads = _with_inferred(quads, progress)
+    return publish(layout, quads, fmt, seeds.unsheeted, progress)
+
+
+def add_inferred(layout: Layout, progress: Progress | None = None) -> BuildResult:
+    """Replace the inferred graph of the built dataset with fresh entailments."""
+    if not layout.dataset.exists():
+        raise InputError("no built dataset: run `sanctuary-kg build` first", path=layout.dataset)
+    quads = [q for q in ox.parse(path=layout.dataset, format=ox.RdfFormat.N_QUADS) if q.graph_name != INFERRED_GRAPH]
+    return publish(layout, _with_inferred(quads, progress), Format.NQUADS, (), progress)
+
+
+def _with_inferred(quads: list[ox.Quad], progress: Progress | None) -> list[ox.Quad]:
+    inferred = reason_lib.reason(quads)
+    if progress:
+        progress(f"inferred {len(inferred)} triples")
+    return sorted([*quads, *inferred], key=str)
+
+
+def publish(layout: Layout, quads: list[ox.Quad], fmt: Format, unsheeted: tuple[Path, ...] = (),
+            progress: Progress | None = None) -> BuildResult:
+    """Write ``quads`` as the dataset file (and TriG if asked) and as the embedded store."""
     target = layout.dataset if fmt is Format.NQUADS else layout.dataset.with_suffix(".trig")
     write_quads(quads, target, fmt)
     if fmt is not Format.NQUADS:
@@ -86,7 +121,8 @@ def build(layout: Layout, fmt: Format = Format.NQUADS, progress: Progress | None
     if progress:
         progress(f"loaded {len(quads)} quads into {layout.store}")
     counts = Counter(q.graph_name.value for q in quads)  # type: ignore[union-attr]
-    return BuildResult(target, layout.store, len(seeds.sheets), len(quads), dict(sorted(counts.items())), seeds.unsheeted)
+    sources = sum(1 for g in counts if g not in NOT_ARTICLE_GRAPHS)
+    return BuildResult(target, layout.store, sources, len(quads), dict(sorted(counts.items())), unsheeted)
 
 
 def write_quads(quads: list[ox.Quad], path: Path, fmt: Format) -> None:

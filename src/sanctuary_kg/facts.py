@@ -146,6 +146,10 @@ def anchor_sheet(sheet: Sheet, article: Article, entities: Entities) -> Anchored
 def _check_codings(a: AnchoredSheet, entities: Entities) -> None:
     """A claim that codes provisions or a status must say which order it is about."""
     for c in a.sheet.claims:
+        for link in c.links:
+            if link.order not in c.about or link.target not in c.about:
+                raise InputError(f"claim {c.id} links {link.order} and {link.target}: both must be in its about",
+                                 path=a.sheet.path, line=link.line)
         if (c.provisions or c.status) and not any(entities.by_id[k].kind == "order" for k in c.about):
             raise InputError(f"claim {c.id} codes a provision or status but is about no order: add the order to about",
                              path=a.sheet.path, line=c.line)

@@ -135,6 +135,10 @@ def article_quads(a: AnchoredSheet, entities: Entities, ontology: Ontology) -> I
             concept = ontology.lists["status"][spec.status]
             yield Quad(c, SK.status, concept, g)
             yield from (Quad(o, SK.status, concept, g) for o in orders)
+        for link in spec.links:
+            relation = ontology.lists["order-relation"][link.relation]
+            yield Quad(ent(link.order), relation, ent(link.target), g)
+            yield Quad(c, SK.statesRelation, relation, g)
         if spec.value is not None:
             yield Quad(c, SK.value, Literal(str(spec.value), datatype=XSD.decimal), g)
         if spec.unit:

@@ -60,6 +60,9 @@ PROVISION_SCHEME = NamedNode(PREFIXES["skp"])
 ONTOLOGY_GRAPH = NamedNode(ID + "graph/ontology")
 ENTITIES_GRAPH = NamedNode(ID + "graph/entities")
 INFERRED_GRAPH = NamedNode(ID + "graph/inferred")
+REFERENCE_GRAPH = NamedNode(ID + "graph/reference")
+# Graphs that are not an article's: everything else in the dataset is one article's graph.
+NOT_ARTICLE_GRAPHS = frozenset(g.value for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, REFERENCE_GRAPH, INFERRED_GRAPH))
 
 
 def entity(kind: str, key: str) -> NamedNode:

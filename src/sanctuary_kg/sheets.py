@@ -51,6 +51,7 @@ class Entity:
     within: str | None
     role: str | None
     line: int
+    lookup: str | None = None  # name to find it by in reference data, when not its label
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,16 @@ class OrderSpec:
 
 
 @dataclass(frozen=True)
+class LinkSpec:
+    """A relation between two orders that a claim states: ``order`` ``relation`` ``target``."""
+
+    order: str
+    relation: str
+    target: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ClaimSpec:
     id: str
     kind: str
@@ -113,6 +124,7 @@ class ClaimSpec:
     value: Decimal | None
     unit: str | None
     line: int
+    links: tuple[LinkSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -300,9 +312,10 @@ def _with_line(value: str, line: int) -> _Str:
 def _entity(r: _Reader, kind: str, key: str, node: Any, line: int) -> Entity:
     where = f"{kind} {key}"
     if kind == "jurisdiction":
-        f = r.mapping(node, where, {"label", "kind"}, {"within"})
+        f = r.mapping(node, where, {"label", "kind"}, {"within", "lookup"})
         return Entity(key, kind, r.text(f["label"], where), r.concept(f["kind"], "jurisdiction-kind", f"{where} kind"),
-                      r.slug(f["within"], f"{where} within") if "within" in f else None, None, line)
+                      r.slug(f["within"], f"{where} within") if "within" in f else None, None, line,
+                      r.text(f["lookup"], f"{where} lookup") if "lookup" in f else None)
     if kind == "order":
         f = r.mapping(node, where, {"label", "kind"})
         return Entity(key, kind, r.text(f["label"], where), r.concept(f["kind"], "order-kind", f"{where} kind"), None, None, line)
@@ -368,7 +381,7 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
     claims = []
     seen: dict[str, int] = {}
     for node in r.items(top.get("claims"), "claims"):
-        f = r.mapping(node, "a claim", {"id", "kind", "by", "quote"}, {"about", "provisions", "status", "value", "unit"})
+        f = r.mapping(node, "a claim", {"id", "kind", "by", "quote"}, {"about", "provisions", "status", "value", "unit", "links"})
         claim_id = r.slug(f["id"], "claim id")
         if claim_id in seen:
             raise r.fail(f"duplicate claim id {claim_id!r} (first on line {seen[claim_id]})", f["id"])
@@ -387,6 +400,7 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
             value=_decimal(r, f.get("value"), claim_id),
             unit=r.text(f["unit"], "unit") if "unit" in f else None,
             line=node.line,
+            links=tuple(_link(r, link, claim_id, ref) for link in r.items(f.get("links"), "links")),
         ))
     return Sheet(
         path=path,
@@ -402,6 +416,13 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
         orders=tuple(orders),
         claims=tuple(claims),
     )
+
+
+def _link(r: _Reader, node: Any, claim_id: str, ref: Any) -> LinkSpec:
+    f = r.mapping(node, f"a link of claim {claim_id}", {"order", "relation", "target"})
+    return LinkSpec(ref(f["order"], ("order",), f"claim {claim_id} link order"),
+                    r.concept(f["relation"], "order-relation", f"claim {claim_id} link relation"),
+                    ref(f["target"], ("order",), f"claim {claim_id} link target"), getattr(node, "line", 0))
 
 
 def _decimal(r: _Reader, node: Any, claim_id: str) -> Decimal | None:

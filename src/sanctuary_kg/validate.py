@@ -19,7 +19,7 @@ import rdflib
 from pyshacl import validate as shacl_validate
 
 from .errors import InputError
-from .ids import DCTERMS, ENTITIES_GRAPH, INFERRED_GRAPH, OA, ONTOLOGY_GRAPH, SH, SK
+from .ids import DCTERMS, ENTITIES_GRAPH, NOT_ARTICLE_GRAPHS, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SH, SK
 
 Progress = Callable[[str], None]
 
@@ -147,12 +147,11 @@ def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | 
     """Validate every article graph of ``dataset`` with SHACL and against its text."""
     by_graph = graphs_of(dataset)
     shapes = load_shapes(shapes_dir)
-    shared = by_graph.get(ONTOLOGY_GRAPH.value, []) + by_graph.get(ENTITIES_GRAPH.value, [])
+    shared = [q for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, REFERENCE_GRAPH) for q in by_graph.get(g.value, [])]
     shared_graph = _to_rdflib(shared)
     findings: list[Finding] = []
     articles = spans = 0
-    special = {ONTOLOGY_GRAPH.value, ENTITIES_GRAPH.value, INFERRED_GRAPH.value}
-    for graph_iri in sorted(set(by_graph) - special):
+    for graph_iri in sorted(set(by_graph) - NOT_ARTICLE_GRAPHS):
         quads = by_graph[graph_iri]
         data = _to_rdflib(quads)
         data += shared_graph

@@ -12,24 +12,42 @@ from .. import build as build_lib
 from .. import validate as validate_lib
 from ..errors import ValidationFailed
 from ..formats import Format
-from ..ids import compact
+from ..ids import INFERRED_GRAPH, compact
 from .main import Env, cli, pass_env
 
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["nq", "trig"]), default="nq", show_default=True,
               help="Serialisation of the dataset file.")
+@click.option("--reason", is_flag=True, help="Also infer what the ontology entails, into the inferred graph.")
 @pass_env
-def build(env: Env, fmt: str) -> None:
+def build(env: Env, fmt: str, reason: bool) -> None:
     """Build the graph from the seeds: anchor every quote, write the dataset and the store.
 
     Writes BUILD/sanctuary-kg.nq (or .trig) and the embedded store BUILD/store. A quote
     that is not in its article, or a changed article, stops the build and nothing is written.
     """
-    result = build_lib.build(env.layout, Format.parse(fmt), progress=env.progress)
+    result = build_lib.build(env.layout, Format.parse(fmt), reason=reason, progress=env.progress)
     for path in result.unsheeted:
         click.echo(f"note: {path.name} has no fact sheet yet, so it is not in the graph", err=True)
     click.echo(f"built {result.dataset}: {result.sources} sources, {result.quads} quads in {len(result.graphs)} graphs")
+
+
+@cli.command()
+@pass_env
+def reason(env: Env) -> None:
+    """Infer what the ontology entails and store it in the inferred graph.
+
+    Adds, in the graph id/graph/inferred only (article graphs are never changed):
+    jurisdictions within jurisdictions transitively and their inverse (contains),
+    superclasses (a County is a Jurisdiction), inverse properties (an official's
+    orders via sk:issued, a claim's subjects via sk:subjectOf), broader provisions
+    transitively, and sk:coversProvision (an order covers the broader provisions of
+    those it has). Same as `build --reason`, on an existing build.
+    """
+    result = build_lib.add_inferred(env.layout, progress=env.progress)
+    inferred = result.graphs.get(INFERRED_GRAPH.value, 0)
+    click.echo(f"inferred {inferred} triples into {compact(INFERRED_GRAPH.value)}; {result.quads} quads in all")
 
 
 @cli.command()
