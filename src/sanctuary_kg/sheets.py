@@ -165,8 +165,8 @@ class _List(list):  # type: ignore[type-arg]
     line = 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when present) whose values remember their lines."""
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
@@ -207,7 +207,7 @@ def _read_yaml(path: Path) -> Any:
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=path) from None
     loader = _Loader(text)
-    loader.name = str(path)
+    loader.name = str(path)  # type: ignore[attr-defined]
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as error:

@@ -43,9 +43,9 @@ def reason(env: Env) -> None:
     superclasses (a County is a Jurisdiction), inverse properties (an official's
     orders via sk:issued, a claim's subjects via sk:subjectOf), broader provisions
     transitively, and sk:coversProvision (an order covers the broader provisions of
-    those it has). Same as `build --reason`, on an existing build.
+    those it has). The same as `build --reason`; unchanged articles come from the cache.
     """
-    result = build_lib.add_inferred(env.layout, progress=env.progress)
+    result = build_lib.build(env.layout, reason=True, progress=env.progress)
     inferred = result.graphs.get(INFERRED_GRAPH.value, 0)
     click.echo(f"inferred {inferred} triples into {compact(INFERRED_GRAPH.value)}; {result.quads} quads in all")
 
