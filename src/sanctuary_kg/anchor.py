@@ -116,10 +116,10 @@ class Folded:
 
 
 def fold(text: str) -> str:
-    """Fold typography and collapse whitespace the way matching does.
+    r"""Fold typography and collapse whitespace the way matching does.
 
-    >>> fold("\u201cIt\u2019s\u00a0not \u2014\n symbolic\u201d ")
-    '"It\\'s not - symbolic"'
+    >>> print(fold("\u201cIt\u2019s\u00a0not \u2014\n symbolic\u201d "))
+    "It's not - symbolic"
     """
     return Folded(text.strip()).folded
 

@@ -4,9 +4,8 @@ Each article is built on its own into its own named graph, in parallel, and
 cached under ``BUILD/cache`` by a key made of its sheet, its text, the shared
 inputs (ontology, entity list, reference codes) and the code that builds it.
 A rebuild reuses every unchanged article; the store is updated graph by graph
-when only articles changed. The dataset file lists the shared graphs, then
-each article graph in key order (and the inferred graph), each block sorted,
-so output is byte-identical for the same inputs.
+when only articles changed. The dataset file lists the graphs in IRI order, each
+graph's lines sorted, so output is byte-identical for the same inputs.
 """
 
 from __future__ import annotations
@@ -144,6 +143,7 @@ def build(layout: Layout, fmt: Format = Format.NQUADS, reason: bool = False,
         blocks.append((INFERRED_GRAPH.value, inferred))
         if progress:
             progress(f"inferred {len(inferred)} triples")
+    blocks.sort()  # graph by graph, in IRI order
     _write_blocks(layout.dataset, blocks)
     if fmt is Format.TRIG:
         quads = list(ox.parse(path=layout.dataset, format=ox.RdfFormat.N_QUADS))

@@ -1,0 +1,178 @@
+"""Load the built dataset into a triplestore with the SPARQL 1.1 Graph Store Protocol, and verify it.
+
+Each named graph goes in one ``PUT``, which replaces that graph on the server,
+so a load never duplicates anything and re-running it is how to finish one that
+failed half-way. Afterwards a SPARQL query counts the triples of every graph
+sent; any difference is an error.
+
+A layout names the services of a dataset URL:
+
+>>> endpoints("http://localhost:3030/ds", "fuseki")
+Endpoints(query='http://localhost:3030/ds/query', store='http://localhost:3030/ds/data', update='http://localhost:3030/ds/update')
+>>> endpoints(None, "generic", query="http://h/sparql", store="http://h/rdf-graphs").store
+'http://h/rdf-graphs'
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from . import ids
+from .errors import EndpointError, SanctuaryError
+from .export import read_graphs
+from .remote import Client, check_url, shown
+
+Progress = Callable[[str], None]
+GENERIC = "generic"
+# Services of a dataset URL, by layout. "generic" has none: every URL is given.
+LAYOUTS: dict[str, dict[str, str]] = {
+    "fuseki": {"query": "query", "update": "update", "store": "data"},  # http://HOST:3030/DATASET
+    "oxigraph": {"query": "query", "update": "update", "store": "store"},  # http://HOST:7878
+}
+GRAPHS_PER_COUNT = 200  # graphs counted by one verification query
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where to query, and where the Graph Store Protocol service is."""
+
+    query: str
+    store: str
+    update: str | None = None
+
+
+def endpoints(url: str | None, layout: str = "fuseki", *, query: str | None = None, update: str | None = None,
+              store: str | None = None) -> Endpoints:
+    """The endpoints of ``url`` in ``layout``; ``query``, ``update`` and ``store`` override them."""
+    if layout != GENERIC and layout not in LAYOUTS:
+        raise SanctuaryError(f"unknown layout {layout!r}: one of {', '.join([*LAYOUTS, GENERIC])}")
+    if layout == GENERIC:
+        if url:
+            raise SanctuaryError("the generic layout takes --query-url and --store-url, not a dataset URL")
+        derived: dict[str, str] = {}
+    else:
+        if not url:
+            raise SanctuaryError(f"give the dataset URL of the {layout} server (or use --layout generic)")
+        base = check_url(url, "dataset").rstrip("/")
+        derived = {service: f"{base}/{path}" for service, path in LAYOUTS[layout].items()}
+    chosen = {"query": query or derived.get("query"), "update": update or derived.get("update"),
+              "store": store or derived.get("store")}
+    missing = [f"--{name}-url" for name in ("query", "store") if not chosen[name]]
+    if missing:
+        raise SanctuaryError(f"the {layout} layout needs {' and '.join(missing)}")
+    for name, value in chosen.items():
+        if value:
+            check_url(value, name)
+    return Endpoints(query=chosen["query"], store=chosen["store"], update=chosen["update"])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class GraphLoad:
+    """One graph sent: how many triples, how many the endpoint counted afterwards, and how long it took."""
+
+    graph: str
+    triples: int
+    found: int | None  # None on a dry run
+    seconds: float
+    size: int  # bytes sent
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    endpoints: Endpoints
+    graphs: tuple[GraphLoad, ...]
+    seconds: float
+    dry_run: bool
+    credentials: str | None  # where the credentials came from; never their value
+    pruned: tuple[str, ...] = ()  # graphs deleted from the server because the dataset no longer has them
+
+    @property
+    def triples(self) -> int:
+        return sum(g.triples for g in self.graphs)
+
+
+def graph_url(store: str, graph: str) -> str:
+    """The Graph Store Protocol URL of one named graph.
+
+    >>> graph_url("http://localhost:3030/ds/data", "https://w3id.org/sanctuary-kg/id/graph/entities")
+    'http://localhost:3030/ds/data?graph=https%3A%2F%2Fw3id.org%2Fsanctuary-kg%2Fid%2Fgraph%2Fentities'
+    """
+    return f"{store}{'&' if '?' in store else '?'}graph={quote(graph, safe='')}"
+
+
+def load(dataset: Path, endpoints: Endpoints, graphs: Sequence[str] = (), *, dry_run: bool = False,
+         prune: bool = False, client: Client | None = None, progress: Progress | None = None) -> LoadReport:
+    """PUT every graph of the built dataset (or only ``graphs``) to ``endpoints``, then verify the counts.
+
+    With ``prune``, graphs under the project's graph namespace that the server
+    holds but the dataset no longer has are deleted. A dry run sends nothing.
+    """
+    if prune and graphs:
+        raise SanctuaryError("--prune needs the whole dataset: leave out --graph")
+    client = client or Client()
+    by_graph = read_graphs(dataset, graphs)
+    source = client.credentials(endpoints.store)
+    started = time.monotonic()
+    loads = []
+    for number, (graph, quads) in enumerate(by_graph.items(), 1):
+        body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b""
+        began = time.monotonic()
+        if not dry_run:
+            client.request("PUT", graph_url(endpoints.store, graph), body, content_type="application/n-triples",
+                           what=f"the PUT of graph {ids.compact(graph)}")
+        loads.append(GraphLoad(graph, len(quads), None, time.monotonic() - began, len(body)))
+        if progress and not dry_run:
+            progress(f"{number}/{len(by_graph)} {ids.compact(graph)}: {len(quads)} triples "
+                     f"in {loads[-1].seconds:.2f} s")
+    if dry_run:
+        return LoadReport(endpoints, tuple(loads), 0.0, True, source.source if source else None)
+    pruned = _prune(client, endpoints, set(by_graph), progress) if prune else ()
+    found = count_triples(client, endpoints.query, list(by_graph))
+    checked = tuple(GraphLoad(g.graph, g.triples, found.get(g.graph, 0), g.seconds, g.size) for g in loads)
+    wrong = [g for g in checked if g.found != g.triples]
+    if wrong:
+        listed = "; ".join(f"{ids.compact(g.graph)} sent {g.triples}, holds {g.found}" for g in wrong[:5])
+        raise EndpointError(f"{shown(endpoints.query)} does not hold what was sent: {listed}"
+                            f"{' ...' if len(wrong) > 5 else ''}. Is another process writing these graphs? "
+                            "Load again to replace them")
+    return LoadReport(endpoints, checked, time.monotonic() - started, False, source.source if source else None, pruned)
+
+
+def count_triples(client: Client, query_url: str, graphs: Sequence[str]) -> dict[str, int]:
+    """How many triples each of ``graphs`` holds on the endpoint (graphs it lacks are left out)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(graphs), GRAPHS_PER_COUNT):
+        values = " ".join(str(ox.NamedNode(g)) for g in graphs[start:start + GRAPHS_PER_COUNT])
+        results = client.query(query_url, f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                                          "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        for graph, number in results.rows:
+            if graph is not None and number is not None:
+                counts[graph.value] = int(number.value)
+    return counts
+
+
+def server_graphs(client: Client, query_url: str) -> list[str]:
+    """The named graphs the endpoint holds under the project's graph namespace."""
+    namespace = ids.source_graph("").value
+    results = client.query(query_url, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } "
+                                      f"FILTER(STRSTARTS(STR(?g), {_string(namespace)})) }}")
+    return sorted(row[0].value for row in results.rows if row[0] is not None and row[0].value.startswith(namespace))
+
+
+def _prune(client: Client, endpoints: Endpoints, keep: set[str], progress: Progress | None) -> tuple[str, ...]:
+    stale = [g for g in server_graphs(client, endpoints.query) if g not in keep]
+    for graph in stale:
+        client.request("DELETE", graph_url(endpoints.store, graph), what=f"the DELETE of graph {ids.compact(graph)}")
+        if progress:
+            progress(f"deleted {ids.compact(graph)}: the dataset no longer has it")
+    return tuple(stale)
+
+
+def _string(text: str) -> str:
+    return str(ox.Literal(text))
