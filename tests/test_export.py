@@ -257,3 +257,8 @@ def test_cli_failure_leaves_no_file(built: Layout, tmp_path: Path, run_cli):
     result = run_cli(*cli_args(built, "-o", target, "--graph", "nope"))
     assert result.code == ExitCode.INPUT and "no graph 'nope'" in result.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_fast_json_ld_is_pylds_compaction_exactly(built):
+    by_graph = export_lib.read_graphs(built.dataset)
+    assert export_lib.dumps(export_lib.compact(by_graph)) == export_lib.dumps(export_lib.compact_with_pyld(by_graph))
