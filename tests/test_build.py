@@ -68,3 +68,30 @@ def test_every_claim_span_is_the_articles_text(built: Layout):
     for row in rows:
         text = (SEEDS / f"{row['key'].value}.txt").read_text(encoding="utf-8")
         assert text[int(row["start"].value) : int(row["end"].value)] == row["exact"].value
+
+
+def test_a_second_build_takes_every_article_from_the_cache(layout: Layout):
+    assert build_lib.build(layout).reused == 0
+    assert build_lib.build(layout).reused == 5
+
+
+def test_a_changed_sheet_rebuilds_that_article_alone_and_the_store_follows(layout: Layout, tmp_path: Path):
+    build_lib.build(layout)
+    sheet = layout.seeds / "002_99daf81b38207396.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("unit: percent", "unit: per cent", 1), encoding="utf-8")
+    again = build_lib.build(layout)
+    assert again.reused == 4
+    fresh = Layout.default(seeds=layout.seeds, build=tmp_path / "fresh")
+    build_lib.build(fresh)
+    assert layout.dataset.read_bytes() == fresh.dataset.read_bytes()
+    assert b'"per cent"' in layout.dataset.read_bytes()
+    store = ox.Store.read_only(str(layout.store))
+    assert set(store) == set(ox.parse(path=layout.dataset, format=ox.RdfFormat.N_QUADS))
+
+
+def test_worker_processes_build_the_same_bytes(layout: Layout, tmp_path: Path, monkeypatch):
+    build_lib.build(layout, jobs=1)
+    monkeypatch.setattr(build_lib, "PARALLEL_FROM", 1)
+    parallel = Layout.default(seeds=layout.seeds, build=tmp_path / "parallel")
+    build_lib.build(parallel, jobs=2)
+    assert parallel.dataset.read_bytes() == layout.dataset.read_bytes()

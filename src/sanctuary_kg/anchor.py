@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from dataclasses import dataclass
 
 CONTEXT = 32  # code points of prefix and suffix kept with each span
@@ -29,6 +30,7 @@ _FOLD = {
     "\u2026": "...",
     "\u00ad": "",  # soft hyphen: invisible, so never part of a match
 }
+_SPECIAL = re.compile(r"\s+|[" + re.escape("".join(_FOLD)) + "]")
 
 
 @dataclass(frozen=True)
@@ -64,22 +66,22 @@ class Folded:
     """A text folded for matching, with a map back to the original offsets."""
 
     def __init__(self, text: str):
-        chars: list[str] = []
+        parts: list[str] = []
         origin: list[int] = []
-        in_space = False
-        for i, ch in enumerate(text):
-            if ch.isspace():
-                if not in_space:
-                    chars.append(" ")
-                    origin.append(i)
-                in_space = True
-                continue
-            in_space = False
-            for out in _FOLD.get(ch, ch):
-                chars.append(out)
-                origin.append(i)
+        at = 0
+        for match in _SPECIAL.finditer(text):
+            start = match.start()
+            if start > at:
+                parts.append(text[at:start])
+                origin.extend(range(at, start))
+            out = _replacement(match)
+            parts.append(out)
+            origin.extend([start] * len(out))
+            at = match.end()
+        parts.append(text[at:])
+        origin.extend(range(at, len(text)))
         self.text = text
-        self.folded = "".join(chars)
+        self.folded = "".join(parts)
         self.origin = origin
 
     def occurrences(self, quote: str) -> list[tuple[int, int]]:
@@ -121,7 +123,13 @@ def fold(text: str) -> str:
     >>> print(fold("\u201cIt\u2019s\u00a0not \u2014\n symbolic\u201d "))
     "It's not - symbolic"
     """
-    return Folded(text.strip()).folded
+    return _SPECIAL.sub(_replacement, text.strip())
+
+
+def _replacement(match: re.Match[str]) -> str:
+    """What one run of whitespace (one space) or one typographic character folds to."""
+    found = match.group()
+    return " " if found[0].isspace() else _FOLD[found]
 
 
 def span_at(text: str, start: int, end: int) -> Span:

@@ -1,7 +1,7 @@
 """Build the dataset: read the seeds, anchor every sheet, write quads and the store.
 
 Each article is built on its own into its own named graph, in parallel, and
-cached under ``BUILD/cache`` by a key made of its sheet, its text, the shared
+cached in ``BUILD/cache.sqlite`` by a key made of its sheet, its text, the shared
 inputs (ontology, entity list, reference codes) and the code that builds it.
 A rebuild reuses every unchanged article; the store is updated graph by graph
 when only articles changed. The dataset file lists the graphs in IRI order, each
@@ -15,7 +15,7 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,33 +207,27 @@ def _infer(quads: set[ox.Quad]) -> tuple[bytes, ...]:
 def _chunks(layout: Layout, shared: Shared, reason: bool, jobs: int | None,
             progress: Progress | None) -> Iterator[Chunk]:
     global _SHARED, _CONTEXT
-    cache = layout.build / "cache"
-    todo: list[tuple[Path, str, bool]] = []
-    found: dict[Path, Chunk] = {}
     paths = sheet_paths(layout)
-    for path in paths:
-        key = _article_key(path, shared.key)
-        chunk = _cached(cache, key, reason)
-        if chunk is None:
-            todo.append((path, key, reason))
-        else:
+    keys = {path: _article_key(path, shared.key) for path in paths}
+    with _Cache(layout.build / "cache.sqlite") as cache:
+        found = {path: chunk for path in paths if (chunk := cache.get(keys[path], reason)) is not None}
+        todo = [(path, keys[path], reason) for path in paths if path not in found]
+        if progress and found:
+            progress(f"{len(found)} articles unchanged, {len(todo)} to build")
+        _SHARED, _CONTEXT = shared, None
+        try:
+            workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
+            if workers > 1:
+                context = multiprocessing.get_context("fork")
+                with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                    built = list(_progress(pool.map(_build_article, todo, chunksize=32), len(todo), progress))
+            else:
+                built = list(_progress(map(_build_article, todo), len(todo), progress))
+        finally:
+            _SHARED, _CONTEXT = None, None
+        for (path, _, _), chunk in zip(todo, built):
             found[path] = chunk
-    if progress and found:
-        progress(f"{len(found)} articles unchanged, {len(todo)} to build")
-    _SHARED, _CONTEXT = shared, None
-    try:
-        workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
-        if workers > 1:
-            context = multiprocessing.get_context("fork")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                built = list(_progress(pool.map(_build_article, todo, chunksize=32), len(todo), progress))
-        else:
-            built = list(_progress(map(_build_article, todo), len(todo), progress))
-    finally:
-        _SHARED, _CONTEXT = None, None
-    for (path, _, _), chunk in zip(todo, built):
-        _store_cached(cache, chunk)
-        found[path] = chunk
+        cache.keep([found[p] for p in paths])
     yield from (found[p] for p in paths)
 
 
@@ -245,26 +239,44 @@ def _progress(chunks: Iterator[Chunk], total: int, progress: Progress | None) ->
         yield chunk
 
 
-def _cached(cache: Path, key: str, reason: bool) -> Chunk | None:
-    folder = cache / key[:2]
-    try:
-        meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-        lines = tuple((folder / f"{key}.nq").read_bytes().splitlines(keepends=True))
-        inferred = tuple((folder / f"{key}.inferred.nq").read_bytes().splitlines(keepends=True)) if reason else None
-    except (OSError, ValueError):
-        return None
-    return Chunk(key, meta["graph"], lines, inferred, True)
+class _Cache:
+    """Built articles by key, in one SQLite file; it keeps only the last build's articles."""
 
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path)
+            self.db.execute("CREATE TABLE IF NOT EXISTS article "
+                            "(key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads BLOB NOT NULL, inferred BLOB)")
+        except sqlite3.DatabaseError:  # a damaged cache is only a slower build
+            path.unlink(missing_ok=True)
+            self.db = sqlite3.connect(path)
+            self.db.execute("CREATE TABLE article (key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads BLOB NOT NULL, inferred BLOB)")
 
-def _store_cached(cache: Path, chunk: Chunk) -> None:
-    folder = cache / chunk.key[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in ((f"{chunk.key}.nq", b"".join(chunk.lines)),
-                       (f"{chunk.key}.inferred.nq", b"".join(chunk.inferred) if chunk.inferred is not None else None),
-                       (f"{chunk.key}.json", json.dumps({"graph": chunk.graph}).encode())):
-        if data is not None:
-            with replacing(folder / name) as temporary:
-                temporary.write_bytes(data)
+    def __enter__(self) -> _Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
+
+    def get(self, key: str, reason: bool) -> Chunk | None:
+        row = self.db.execute("SELECT graph, quads, inferred FROM article WHERE key = ?", (key,)).fetchone()
+        if row is None or (reason and row[2] is None):
+            return None
+        inferred = tuple(row[2].splitlines(keepends=True)) if reason else None
+        return Chunk(key, row[0], tuple(row[1].splitlines(keepends=True)), inferred, True)
+
+    def keep(self, chunks: list[Chunk]) -> None:
+        """Store the new chunks and forget every article not among ``chunks``."""
+        with self.db:
+            self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+            self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((c.key,) for c in chunks))
+            self.db.execute("DELETE FROM article WHERE key NOT IN (SELECT key FROM wanted)")
+            self.db.executemany(
+                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?)",
+                ((c.key, c.graph, b"".join(c.lines), None if c.inferred is None else b"".join(c.inferred))
+                 for c in chunks if not c.reused))
+            self.db.execute("DROP TABLE wanted")
 
 
 def _inferred(shared: Shared, chunks: list[Chunk]) -> tuple[bytes, ...]:
@@ -349,4 +361,4 @@ def _unsheeted(layout: Layout) -> tuple[Path, ...]:
 
 def clean_cache(layout: Layout) -> None:
     """Forget every cached article."""
-    shutil.rmtree(layout.build / "cache", ignore_errors=True)
+    (layout.build / "cache.sqlite").unlink(missing_ok=True)

@@ -165,38 +165,32 @@ class _List(list):  # type: ignore[type-arg]
     line = 0
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader (libyaml's when present) whose values remember their lines."""
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when present
+_STR = "tag:yaml.org,2002:str"
 
 
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise InputError(f"duplicate key {key!r}", path=loader.name, line=key_node.start_mark.line + 1)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_list(loader: _Loader, node: yaml.SequenceNode) -> _List:
-    result = _List(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    return result
-
-
-def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> _Str:
-    result = _Str(loader.construct_scalar(node))
-    result.line = node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+def _value(node: yaml.Node, loader: Any, path: Path) -> Any:
+    """The Python value of a composed YAML node, each value remembering its line."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        mapping = _Map()
+        mapping.line, mapping.lines = line, {}
+        for key_node, value_node in node.value:
+            key = _value(key_node, loader, path)
+            if key in mapping:
+                raise InputError(f"duplicate key {key!r}", path=path, line=key_node.start_mark.line + 1)
+            mapping[key] = _value(value_node, loader, path)
+            mapping.lines[key] = key_node.start_mark.line + 1
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        sequence = _List(_value(child, loader, path) for child in node.value)
+        sequence.line = line
+        return sequence
+    if node.tag == _STR:
+        text = _Str(node.value)
+        text.line = line
+        return text
+    return loader.construct_object(node)  # numbers, booleans, null
 
 
 def _read_yaml(path: Path) -> Any:
@@ -207,14 +201,16 @@ def _read_yaml(path: Path) -> Any:
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=path) from None
     loader = _Loader(text)
-    loader.name = str(path)  # type: ignore[attr-defined]
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        return None if node is None else _value(node, loader, path)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "malformed YAML"
         raise InputError(f"malformed YAML: {problem}", path=path, line=line) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"malformed YAML: {error}", path=path) from None
     finally:
         loader.dispose()
 
