@@ -65,3 +65,7 @@ class EndpointError(SanctuaryError):
     """A remote SPARQL endpoint is unreachable, too slow or answered with an error."""
 
     exit_code = ExitCode.ENDPOINT
+
+
+class ShapeError(InputError):
+    """A SHACL shape uses a feature the fast engine does not support; names the shape."""

@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 import socket
 import urllib.error
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from SPARQLWrapper import SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import (
+    EndPointInternalError,
+    EndPointNotFound,
+    QueryBadFormed,
+    SPARQLWrapperException,
+    Unauthorized,
+    URITooLong,
+)
 
 from .errors import EndpointError, InputError, QueryError
 
@@ -48,6 +56,8 @@ def run_local(store: ox.Store, query: str) -> Results:
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
+    except OSError as error:  # a SERVICE call that failed
+        raise QueryError(f"the query failed: {error}") from None
     if isinstance(answer, ox.QueryBoolean):
         return Results("ASK", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -57,10 +67,30 @@ def run_local(store: ox.Store, query: str) -> Results:
     return Results("CONSTRUCT", triples=tuple(answer))
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where queries run: the embedded ``store``, or a remote ``endpoint`` with a ``timeout``."""
+
+    store: ox.Store | None = None
+    endpoint: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+    def run(self, query: str, form: str) -> Results:
+        """Run ``query`` (of the given form: SELECT, ASK, CONSTRUCT, DESCRIBE) here."""
+        if self.endpoint is not None:
+            return run_remote(self.endpoint, query, form, self.timeout)
+        if self.store is None:
+            raise QueryError("no store and no endpoint to run the query on")
+        return run_local(self.store, query)
+
+
 def run_remote(endpoint: str, query: str, form: str, timeout: float = DEFAULT_TIMEOUT) -> Results:
     """Run ``query`` of the given form on a SPARQL 1.1 Protocol endpoint."""
     client = SPARQLWrapper(endpoint)
-    client.setQuery(query)
+    with warnings.catch_warnings():  # it warns when it cannot guess the form, which we give it below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        client.setQuery(query)
+    client.queryType = form  # SPARQLWrapper guesses the form with a regex that words like "address" fool
     client.setMethod("POST")
     client.setRequestMethod("postdirectly")
     client.setTimeout(int(max(1, timeout)))
@@ -77,8 +107,9 @@ def run_remote(endpoint: str, query: str, form: str, timeout: float = DEFAULT_TI
         hint = f": {detail[0][:200]}" if detail else ""
         raise EndpointError(f"{endpoint} answered {error.code} {error.reason}{hint}") from None
     except SPARQLWrapperException as error:
-        raise EndpointError(f"{endpoint} refused the query: {str(error).splitlines()[0][:200]}") from None
-    except (socket.timeout, TimeoutError):
+        status, hint = _REFUSALS.get(type(error), ("an error", str(error).splitlines()[0][:200]))
+        raise EndpointError(f"{endpoint} answered {status}: {hint}") from None
+    except TimeoutError:
         raise EndpointError(f"{endpoint} did not answer within {timeout:g} s: try a larger --timeout") from None
     except urllib.error.URLError as error:
         reason = error.reason
@@ -94,6 +125,16 @@ def run_remote(endpoint: str, query: str, form: str, timeout: float = DEFAULT_TI
     except SyntaxError as error:
         raise EndpointError(f"{endpoint} sent triples that do not parse: {error}") from None
     return Results(form, triples=triples)
+
+
+# SPARQLWrapper turns these HTTP statuses into exceptions of its own
+_REFUSALS: dict[type[Exception], tuple[str, str]] = {
+    QueryBadFormed: ("400 Bad Request", "it could not parse or run the query"),
+    Unauthorized: ("401 Unauthorized", "it needs credentials"),
+    EndPointNotFound: ("404 Not Found", "check the endpoint's URL (its query URL, such as .../query or .../sparql)"),
+    URITooLong: ("414 URI Too Long", "the query is too long for it"),
+    EndPointInternalError: ("500 Internal Server Error", "the server failed: look at its log"),
+}
 
 
 def parse_json_results(data: bytes, endpoint: str = "the endpoint") -> Results:

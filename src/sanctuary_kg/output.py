@@ -1,0 +1,300 @@
+"""Write query results: a table for people, W3C result formats and RDF for programs.
+
+SELECT and ASK results go out as a table, CSV, TSV, JSON or XML (the W3C SPARQL
+1.1 result formats); CONSTRUCT and DESCRIBE results as Turtle, N-Triples or
+JSON-LD. Everything is written from :class:`~sanctuary_kg.sparql.Results`, so an
+answer from a remote endpoint comes out exactly like one from the embedded store.
+
+>>> results = Results("SELECT", ("order", "sources"), (
+...     (ox.NamedNode("https://w3id.org/sanctuary-kg/id/order/california-trust-act"),
+...      ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),))
+>>> print(render(results, Format.TABLE), end="")
+order                          sources
+-----------------------------  -------
+id:order/california-trust-act        1
+(1 row)
+>>> render(results, Format.CSV)  # SPARQL 1.1 CSV ends lines with CRLF
+'order,sources\\r\\nhttps://w3id.org/sanctuary-kg/id/order/california-trust-act,1\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .formats import Format
+from .ids import PREFIXES, XSD, compact
+from .queries import StoredQuery
+from .sparql import Results, Term
+from .trace import ArticleStatus, Trace
+
+TABULAR = (Format.TABLE, Format.CSV, Format.TSV, Format.JSON, Format.XML)
+GRAPHS = (Format.TABLE, Format.TURTLE, Format.NTRIPLES, Format.JSONLD)
+_NUMERIC = {XSD[t].value for t in ("integer", "decimal", "double", "float", "nonNegativeInteger",
+                                   "positiveInteger", "negativeInteger", "nonPositiveInteger", "long", "int")}
+_STRING = XSD.string.value
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+MIN_WIDTH = 8
+HIGHLIGHT = ("\x1b[1;33m", "\x1b[0m")  # bold yellow on a terminal
+MARKERS = ("[[", "]]")  # around the span in plain output
+_STATUS = {
+    ArticleStatus.MATCHES: "matches the article",
+    ArticleStatus.CHANGED: "NO LONGER MATCHES: the article changed since the build (context as recorded)",
+    ArticleStatus.MOVED: "matches, but the article's text at these offsets is not the quote (rebuild)",
+    ArticleStatus.MISSING: "cannot be checked: the article is not in the seeds folder (context as recorded)",
+}
+
+
+def render(results: Results, fmt: Format, width: int | None = None) -> str:
+    """``results`` in ``fmt``; a table fits in ``width`` columns when given (a terminal)."""
+    check(results.form, fmt)
+    if results.form in ("CONSTRUCT", "DESCRIBE"):
+        return graph(results.triples, Format.TURTLE if fmt is Format.TABLE else fmt)
+    if results.form == "ASK":
+        return _boolean(bool(results.boolean), fmt)
+    writer = {Format.TABLE: lambda: table(results.variables, results.rows, width),
+              Format.CSV: lambda: to_csv(results.variables, results.rows),
+              Format.TSV: lambda: to_tsv(results.variables, results.rows),
+              Format.JSON: lambda: to_json(results.variables, results.rows),
+              Format.XML: lambda: to_xml(results.variables, results.rows)}[fmt]
+    return writer()
+
+
+def check(form: str, fmt: Format) -> None:
+    """Fail early when ``fmt`` cannot carry results of ``form``."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt not in GRAPHS:
+            raise QueryError(f"a {form} query gives triples: use --format ttl, nt or jsonld (not {fmt.value})")
+    elif fmt not in TABULAR:
+        raise QueryError(f"a {form} query gives a result table: use --format table, csv, tsv, json or xml "
+                         f"(not {fmt.value})")
+
+
+# ------------------------------------------------------------------ table
+
+
+def cell(term: Term | None) -> str:
+    """How a term reads in a table: compact IRIs, literal values, nothing for unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return " ".join(term.value.split()) if any(c in term.value for c in "\n\r\t") else term.value
+
+
+def table(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], width: int | None = None) -> str:
+    """An aligned text table; cells are cut with … only when ``width`` is given and exceeded.
+
+    Text columns give way first; IRIs keep their ends (``id:claim/…/elrich-force-of-law``).
+    """
+    cells = [[cell(t) for t in row] for row in rows]
+    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+    numeric = [bool(rows) and all(_is_number(r[i]) for r in rows if r[i] is not None) for i in range(len(variables))]
+    iris = [bool(rows) and all(isinstance(r[i], ox.NamedNode) for r in rows if r[i] is not None)
+            for i in range(len(variables))]
+    if width is not None:  # text gets twice the room of IRIs
+        weights = [1 if iris[i] else 2 for i in range(len(widths))]
+        widths = fit(widths, width - 2 * (len(widths) - 1), weights)
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for value, w, right, iri in zip(values, widths, numeric, iris, strict=True):
+            if len(value) > w:
+                value = _cut_middle(value, w) if iri else value[: max(w - 1, 0)] + "…"
+            parts.append(value.rjust(w) if right else value.ljust(w))
+        return "  ".join(parts).rstrip()
+
+    out = [line(variables), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    out.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
+    return "\n".join(out) + "\n"
+
+
+def fit(widths: Sequence[int], available: int, weights: Sequence[int] | None = None,
+        minimum: int = MIN_WIDTH) -> list[int]:
+    """Narrow the widest columns (relative to their ``weights``) until the row fits ``available``.
+
+    No column goes below ``minimum``.
+
+    >>> fit([10, 80, 30], 60)
+    [10, 25, 25]
+    >>> fit([10, 80, 30], 60, weights=[1, 2, 1])
+    [10, 33, 17]
+    """
+    widths = list(widths)
+    weights = list(weights or [1] * len(widths))
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=lambda i: widths[i] / weights[i] if widths[i] > minimum else -1.0)
+        if widths[widest] <= minimum:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _cut_middle(value: str, width: int) -> str:
+    head = max(width - 1, 0) // 3
+    tail = max(width - 1 - head, 0)
+    return value[:head] + "…" + (value[-tail:] if tail else "")
+
+
+def _is_number(term: Term | None) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC
+
+
+# ------------------------------------------------------------------ W3C result formats
+
+
+def to_csv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(["" if t is None else f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value for t in row])
+    return buffer.getvalue()
+
+
+def to_tsv(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """SPARQL 1.1 Query Results TSV: terms in N-Triples/Turtle syntax."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+    doc = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def to_xml(variables: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> str:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{_RESULTS_NS}">', "  <head>"]
+    out += [f"    <variable name={quoteattr(v)}/>" for v in variables]
+    out += ["  </head>", "  <results>"]
+    for row in rows:
+        out.append("    <result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.append(f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f'<literal xml:lang="{escape(term.language)}">{escape(term.value)}</literal>'
+    if term.datatype.value not in (_STRING, _LANG_STRING):
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def _boolean(value: bool, fmt: Format) -> str:
+    word = "true" if value else "false"
+    if fmt is Format.JSON:
+        return json.dumps({"head": {}, "boolean": value}) + "\n"
+    if fmt is Format.XML:
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{_RESULTS_NS}">\n'
+                f"  <head/>\n  <boolean>{word}</boolean>\n</sparql>\n")
+    if fmt is Format.CSV:
+        return f"boolean\r\n{word}\r\n"
+    if fmt is Format.TSV:
+        return f"?boolean\n{word}\n"
+    return word + "\n"
+
+
+# ------------------------------------------------------------------ graphs
+
+
+def graph(triples: Sequence[ox.Triple], fmt: Format) -> str:
+    """Triples as Turtle (with the project's prefixes), N-Triples or JSON-LD."""
+    if fmt is Format.TURTLE:
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    else:
+        data = ox.serialize(triples, format=fmt.rdf_format)
+    return (data or b"").decode("utf-8")
+
+
+# ------------------------------------------------------------------ traces
+
+
+def trace_text(found: Trace, color: bool = False) -> str:
+    """A trace for people: each span in its sentence, marked, with its source and the article check."""
+    start, end = HIGHLIGHT if color else MARKERS
+    kinds = ", ".join(found.types)
+    head = compact(found.thing) + (f"  {found.label}" if found.label else "") + (f"  ({kinds})" if kinds else "")
+    count = len(found.evidence)
+    out = [head, f"{count} supporting span{'' if count == 1 else 's'}"]
+    for number, e in enumerate(found.evidence, start=1):
+        source = e.source
+        where = f"    {source.publisher}" + (f" · {source.address}" if source.address else "")
+        out += ["", f"[{number}] {source.title}", where]
+        out.append(f"    characters {e.start}-{e.end} · {compact(e.span)}")
+        out.append(f"    article {source.key}.txt: sha256 {source.sha256[:12]}… {_STATUS[e.article]}")
+        if e.via:
+            out.append(f"    via claim {compact(e.via)}")
+        out.append(f"    {e.before}{start}{e.exact}{end}{e.after}")
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ stored queries
+
+
+def queries_table(stored: Iterable[StoredQuery], width: int | None = None) -> str:
+    """The stored queries as a table: name, title and parameters."""
+    rows = [(ox.Literal(q.name), ox.Literal(q.title), ox.Literal(parameters_text(q))) for q in stored]
+    return table(("name", "title", "parameters"), rows, width)
+
+
+def parameters_text(query: StoredQuery) -> str:
+    """``name (type)`` for each parameter, optional ones in brackets."""
+    parts = [f"{p.name} ({p.type.value})" if p.required else f"[{p.name} ({p.type.value})]" for p in query.parameters]
+    return ", ".join(parts)
+
+
+def stored_query_text(query: StoredQuery, width: int = 100) -> str:
+    """One stored query described for people: what it answers, its parameters, an example, its file."""
+    wrap = textwrap.TextWrapper(width=max(width, 40) - 2, initial_indent="  ", subsequent_indent="  ")
+    deeper = textwrap.TextWrapper(width=max(width, 40) - 2, initial_indent="    ", subsequent_indent="    ")
+    shown = " ".join(f"?{v}" for v in query.variables)
+    out = [f"{query.name}: {query.title}", wrap.fill(query.description), "", f"form: {query.form} {shown}".rstrip()]
+    if query.parameters:
+        out.append("parameters:")
+        for p in query.parameters:
+            notes = [p.type.value, "required" if p.required else "optional"]
+            if p.range:
+                notes.append(f"an id, label or IRI of {compact(p.range)}")
+            out.append(f"  {p.name} ({'; '.join(notes)}), e.g. {p.example}")
+            if p.description:
+                out.append(deeper.fill(p.description))
+    out += ["example:", f"  {query.example}", f"file: {query.path}"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,78 @@
+"""The documentation is tested: every command has help and is in the README; every stored query
+describes itself, parses, and its example invocation works."""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sanctuary_kg import queries
+from sanctuary_kg.cli import cli, main
+from sanctuary_kg.files import Layout, resources
+
+ROOT = resources()
+README = ROOT / "README.md"
+QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+
+
+def commands(group: click.Group = cli, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
+    """Every command of the CLI, sub-commands included, by its full name."""
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None
+        yield f"{prefix}{name}", command
+        if isinstance(command, click.Group):
+            yield from commands(command, f"{prefix}{name} ")
+
+
+COMMANDS = dict(commands())
+
+
+def test_there_are_commands() -> None:
+    assert {"build", "validate", "queries", "query", "sparql", "trace"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_help(name: str) -> None:
+    command = COMMANDS[name]
+    assert command.help and command.help.strip(), f"`sanctuary-kg {name}` has no help text"
+    assert command.get_short_help_str(), name
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"option {'/'.join(param.opts)} of `sanctuary-kg {name}` has no help"
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_is_in_the_readme(name: str) -> None:
+    assert f"sanctuary-kg {name}" in README.read_text(encoding="utf-8"), \
+        f"README.md does not show `sanctuary-kg {name}`"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_every_stored_query_describes_itself_and_parses(path) -> None:  # type: ignore[no-untyped-def]
+    query = queries.read(path)  # a bad header or a query that does not parse raises
+    assert query.title.strip() and query.description.strip()
+    assert len(query.description) >= 40, f"{path.name}: say what the query answers"
+    for parameter in query.parameters:
+        assert parameter.example, f"{path.name}: parameter {parameter.name} needs an example"
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_every_stored_query_example_runs(path, built: Layout) -> None:  # type: ignore[no-untyped-def]
+    query = queries.read(path)
+    words = shlex.split(query.example)
+    assert words[:3] == ["sanctuary-kg", "query", query.name]
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        try:
+            main(["--seeds", str(built.seeds), "--build-dir", str(built.build), *words[1:], "--format", "csv"])
+        except SystemExit as done:
+            code = int(done.code or 0)
+    assert code == 0, err.getvalue().decode()
+    header = out.getvalue().decode().splitlines()[0]
+    assert header.split(",") == list(query.variables)
