@@ -168,6 +168,6 @@ def _certain(node: Any) -> set[Variable]:
         return inner | {node["term"]} if isinstance(node["term"], Variable) else inner
     if name == "Project":  # a sub-select: only what it projects
         return _certain(node["p"]) & set(node.PV or [])
-    if name in ("Filter", "Extend", "AggregateJoin", "Group", "Distinct", "Reduced", "Slice", "OrderBy"):
+    if name in ("Filter", "Extend", "AggregateJoin", "Group", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet"):
         return _certain(node["p"])
     return set()
