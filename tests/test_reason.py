@@ -95,3 +95,18 @@ def test_the_reason_command_adds_the_inferred_graph(built: Layout, tmp_path: Pat
     assert inferred(layout)
     again = run_cli("--seeds", layout.seeds, "--build-dir", layout.build, "reason")
     assert again.out == result.out  # replaces, never duplicates
+
+
+def test_queries_can_include_or_exclude_the_inferred_graph(reasoned: Layout, run_cli):
+    within_us = ("SELECT (COUNT(*) AS ?n) WHERE { ?j sk:within "
+                 "<https://w3id.org/sanctuary-kg/id/jurisdiction/united-states> }")
+    args = ("--seeds", reasoned.seeds, "--build-dir", reasoned.build, "sparql", "--format", "csv")
+    with_inferred = run_cli(*args, within_us)
+    without = run_cli(*args, "--no-inferred", within_us)
+    assert with_inferred.code == without.code == 0
+    direct = len(("washington", "california", "maryland", "connecticut", "illinois", "massachusetts",
+                  "district-of-columbia"))  # what entities.yaml says lies directly within
+    assert without.out.split() == ["n", str(direct)]
+    assert int(with_inferred.out.split()[1]) > direct  # King County, Seattle, ... through the inferred graph
+    hidden = run_cli(*args, "--no-inferred", "ASK { GRAPH <https://w3id.org/sanctuary-kg/id/graph/inferred> { ?s ?p ?o } }")
+    assert hidden.out.split() == ["boolean", "false"]

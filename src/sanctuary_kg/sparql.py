@@ -26,6 +26,7 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
+from .ids import INFERRED_GRAPH
 from .errors import EndpointError, InputError, QueryError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -50,10 +51,17 @@ def open_store(path: Path) -> ox.Store:
     return ox.Store.read_only(str(path))
 
 
-def run_local(store: ox.Store, query: str) -> Results:
-    """Run ``query`` on the embedded store (default graph = union of all graphs)."""
+def run_local(store: ox.Store, query: str, inferred: bool = True) -> Results:
+    """Run ``query`` on the embedded store (default graph = union of all graphs).
+
+    Without ``inferred``, the inferred graph is hidden: from the default graph and from GRAPH.
+    """
     try:
-        answer = store.query(query, use_default_graph_as_union=True)
+        if inferred:
+            answer = store.query(query, use_default_graph_as_union=True)
+        else:
+            graphs = [g for g in store.named_graphs() if g != INFERRED_GRAPH]
+            answer = store.query(query, default_graph=graphs, named_graphs=graphs)
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
     except OSError as error:  # a SERVICE call that failed
@@ -74,6 +82,7 @@ class Target:
     store: ox.Store | None = None
     endpoint: str | None = None
     timeout: float = DEFAULT_TIMEOUT
+    inferred: bool = True  # embedded store only: False hides the inferred graph
 
     def run(self, query: str, form: str) -> Results:
         """Run ``query`` (of the given form: SELECT, ASK, CONSTRUCT, DESCRIBE) here."""
@@ -81,7 +90,7 @@ class Target:
             return run_remote(self.endpoint, query, form, self.timeout)
         if self.store is None:
             raise QueryError("no store and no endpoint to run the query on")
-        return run_local(self.store, query)
+        return run_local(self.store, query, self.inferred)
 
 
 def run_remote(endpoint: str, query: str, form: str, timeout: float = DEFAULT_TIMEOUT) -> Results:

@@ -44,6 +44,8 @@ ENDPOINT_OPTIONS = (
                  show_default=True, help="Seconds to wait for the endpoint."),
 )
 ANSWER_OPTIONS = (
+    click.option("--inferred/--no-inferred", default=True, show_default=True,
+                 help="On the embedded store, see the inferred graph (what `reason` added) or hide it."),
     click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default=None,
                  help="table (the default), csv, tsv, json or xml for SELECT and ASK; ttl, nt or jsonld "
                       "for CONSTRUCT and DESCRIBE. Without it, --output's extension decides."),
@@ -53,9 +55,12 @@ ANSWER_OPTIONS = (
 )
 
 
-def _target(env: Env, endpoint: str | None, timeout: float) -> sparql.Target:
+def _target(env: Env, endpoint: str | None, timeout: float, inferred: bool = True) -> sparql.Target:
     if endpoint is None:
-        return sparql.Target(store=sparql.open_store(env.layout.store))
+        return sparql.Target(store=sparql.open_store(env.layout.store), inferred=inferred)
+    if not inferred:
+        raise click.UsageError("--no-inferred hides a graph of the embedded store; on an endpoint, "
+                               "load it without the inferred graph (load --graph ...) instead")
     parts = urllib.parse.urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise EndpointError(f"{endpoint!r} is not an http(s) URL: give the endpoint's query URL")
@@ -120,7 +125,7 @@ def queries(env: Env, name: str | None, fmt: str) -> None:
 @_options(*ANSWER_OPTIONS)
 @click.option("--show", is_flag=True, help="Print the SPARQL that would run, parameters bound, and stop.")
 @pass_env
-def query(env: Env, name: str, params: tuple[str, ...], fmt: str | None, output_path: Path | None,
+def query(env: Env, name: str, params: tuple[str, ...], inferred: bool, fmt: str | None, output_path: Path | None,
           endpoint: str | None, timeout: float, show: bool) -> None:
     """Run the stored query NAME (see `sanctuary-kg queries`).
 
@@ -134,7 +139,7 @@ def query(env: Env, name: str, params: tuple[str, ...], fmt: str | None, output_
     values = _values(params)
     fmt_ = _format(fmt, output_path)
     output.check(stored.form, fmt_)
-    target = _target(env, endpoint, timeout)
+    target = _target(env, endpoint, timeout, inferred)
     if show:
         click.echo(queries_lib.bind(stored, values, target), nl=False)
         return
@@ -148,8 +153,8 @@ def query(env: Env, name: str, params: tuple[str, ...], fmt: str | None, output_
               help="Read the query from this file (- for standard input).")
 @_options(*ANSWER_OPTIONS)
 @pass_env
-def sparql_command(env: Env, text: str | None, source: IO[str] | None, fmt: str | None, output_path: Path | None,
-                   endpoint: str | None, timeout: float) -> None:
+def sparql_command(env: Env, text: str | None, source: IO[str] | None, inferred: bool, fmt: str | None,
+                   output_path: Path | None, endpoint: str | None, timeout: float) -> None:
     """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE); updates are refused.
 
     The prefixes sk:, skp:, id:, rdf:, rdfs:, owl:, xsd:, skos:, prov:, oa:, dcterms:, schema:
@@ -174,7 +179,7 @@ def sparql_command(env: Env, text: str | None, source: IO[str] | None, fmt: str 
     prepared = queries_lib.prepare(text, where)
     fmt_ = _format(fmt, output_path)
     output.check(prepared.form, fmt_)
-    results = _target(env, endpoint, timeout).run(prepared.text, prepared.form)
+    results = _target(env, endpoint, timeout, inferred).run(prepared.text, prepared.form)
     _emit(output.render(results, fmt_, _width(output_path)), output_path)
 
 
