@@ -71,7 +71,8 @@ def test_an_unknown_id_names_the_id(layout: Layout, failing_build):
 
 
 def test_a_duplicate_entity_id_is_refused(layout: Layout, failing_build):
-    edit(layout.seeds / "entities.yaml", "  canada: {label: Canada, kind: nation}", "  canada: {label: Canada, kind: nation}\n  spain: {label: Spain again, kind: nation}")
+    canada = "  canada: {label: Canada, kind: nation}"
+    edit(layout.seeds / "entities.yaml", canada, canada + "\n  spain: {label: Spain again, kind: nation}")
     message = failing_build()
     assert "entities.yaml" in message and "duplicate" in message and "spain" in message
 

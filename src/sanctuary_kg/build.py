@@ -225,7 +225,7 @@ def _chunks(layout: Layout, shared: Shared, reason: bool, jobs: int | None,
                 built = list(_progress(map(_build_article, todo), len(todo), progress))
         finally:
             _SHARED, _CONTEXT = None, None
-        for (path, _, _), chunk in zip(todo, built):
+        for (path, _, _), chunk in zip(todo, built, strict=True):
             found[path] = chunk
         cache.keep([found[p] for p in paths])
     yield from (found[p] for p in paths)
@@ -297,7 +297,7 @@ def _inferred(shared: Shared, chunks: list[Chunk]) -> tuple[bytes, ...]:
 
 
 def _sorted_lines(quads: object) -> list[bytes]:
-    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)  # type: ignore[arg-type]
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""  # type: ignore[arg-type]
     return sorted(data.splitlines(keepends=True))
 
 

@@ -123,7 +123,7 @@ def anchor_sheet(sheet: Sheet, article: Article, entities: Entities) -> Anchored
             raise InputError(f"segment {spec.kind} ends before it starts", path=sheet.path, line=spec.line)
         segments.append(Segment(spec.kind, anchor.span_at(article.text, first.start, last.end)))
     ordered = sorted(segments, key=lambda s: s.span.start)
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if after.span.start < before.span.end:
             raise InputError(f"segments {before.kind} and {after.kind} overlap", path=sheet.path)
 

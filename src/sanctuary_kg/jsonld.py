@@ -72,9 +72,7 @@ class Compactor:
                 if term.language:
                     if language == term.language and coerce is None:
                         return name, term.value
-                elif coerce is None and language is None and term.datatype == XSD.string:
-                    return name, term.value
-                elif coerce not in (None, "@id") and term.datatype.value == coerce:
+                elif _fits(term, coerce, language):
                     return name, term.value
             elif coerce == "@id":
                 return name, self.iri(_name(term))
@@ -92,12 +90,12 @@ class Compactor:
         """One node object per subject, by subject IRI; a key's one value stands alone."""
         by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for q in quads:
-            node = by_subject[_name(q.subject)]
+            entries = by_subject[_name(q.subject)]
             if q.predicate == RDF.type and not isinstance(q.object, ox.Literal):
-                node["@type"].append(self.iri(_name(q.object)))
+                entries["@type"].append(self.iri(_name(q.object)))
             else:
                 key, value = self.entry(q.predicate.value, q.object)  # type: ignore[arg-type]
-                node[key].append(value)
+                entries[key].append(value)
         result = []
         for subject in sorted(by_subject):
             properties = by_subject[subject]
@@ -110,6 +108,13 @@ class Compactor:
                 node[key] = values[0] if len(values) == 1 else values
             result.append(node)
         return result
+
+
+def _fits(literal: ox.Literal, coerce: str | None, language: str | None) -> bool:
+    """Whether a term coerced so holds a literal without a language as a bare string."""
+    if coerce is None:
+        return language is None and literal.datatype == XSD.string
+    return coerce != "@id" and literal.datatype.value == coerce
 
 
 def _name(term: object) -> str:

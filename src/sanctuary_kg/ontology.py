@@ -65,13 +65,13 @@ def load(directory: Path) -> Ontology:
     files = sorted(directory.glob("*.ttl"))
     if not files:
         raise InputError("no ontology files (*.ttl) found", path=directory)
-    quads = []
+    quads: list[ox.Quad] = []
     for path in files:
         try:
             triples = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
         except (SyntaxError, ValueError) as error:
             raise InputError(f"the ontology does not parse: {error}", path=path) from None
-        quads.extend(ox.Quad(*t, ONTOLOGY_GRAPH) for t in _skolemized(triples, path.stem))
+        quads.extend(ox.Quad(s, p, o, ONTOLOGY_GRAPH) for s, p, o in _skolemized(triples, path.stem))
     in_scheme: dict[ox.NamedNode, ox.NamedNode] = {}
     notation: dict[ox.NamedNode, str] = {}
     kinds: dict[str, ox.NamedNode] = {}
@@ -80,11 +80,11 @@ def load(directory: Path) -> Ontology:
         if q.predicate == SKOS.inScheme:
             in_scheme[q.subject] = q.object  # type: ignore[index,assignment]
         elif q.predicate == SKOS.notation:
-            notation[q.subject] = q.object.value  # type: ignore[index]
+            notation[q.subject] = str(getattr(q.object, "value", ""))  # type: ignore[index]
         elif q.predicate == RDFS.subPropertyOf and q.object in relations:
             relations.add(q.subject)  # type: ignore[arg-type]
         elif q.predicate == RDFS.subClassOf and q.object == SK.Jurisdiction:
-            kinds[q.subject.value.rsplit("#", 1)[1].lower()] = q.subject  # type: ignore[assignment]
+            kinds[str(getattr(q.subject, "value", "")).rsplit("#", 1)[1].lower()] = q.subject  # type: ignore[assignment]
     lists: dict[str, dict[str, ox.NamedNode]] = {name: {} for name in SCHEMES}
     by_scheme = {scheme: name for name, scheme in SCHEMES.items()}
     for concept, scheme in in_scheme.items():

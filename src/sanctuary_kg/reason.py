@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
 from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS, REFERENCE_GRAPH
 
-Triple = tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal | ox.BlankNode]
+Triple = tuple[Any, Any, Any]  # subject, predicate, object: pyoxigraph terms
 
 _RDF_FIRST, _RDF_REST, _RDF_NIL = RDF.first, RDF.rest, RDF.nil
 
@@ -88,7 +89,7 @@ def rules_from(ontology: Iterable[ox.Triple | ox.Quad]) -> Rules:
         elif p == RDFS.domain:
             domain[s].add(o)  # type: ignore[index,arg-type]
             terms.update((s, o))  # type: ignore[arg-type]
-        elif p == RDFS.range and not o.value.startswith("http://www.w3.org/2001/XMLSchema#"):
+        elif p == RDFS.range and not str(getattr(o, "value", "")).startswith("http://www.w3.org/2001/XMLSchema#"):
             range_[s].add(o)  # type: ignore[index,arg-type]
             terms.update((s, o))  # type: ignore[arg-type]
         elif p == RDF.type and o in (OWL.TransitiveProperty,):

@@ -225,7 +225,7 @@ class _Reader:
     def fail(self, message: str, node: Any) -> InputError:
         return InputError(message, path=self.path, line=getattr(node, "line", None) or None)
 
-    def mapping(self, node: Any, where: str, required: set[str], optional: set[str] = set()) -> _Map:
+    def mapping(self, node: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()) -> _Map:
         if not isinstance(node, dict):
             raise self.fail(f"{where} must be a mapping of fields", node)
         unknown = sorted(node.keys() - required - optional)

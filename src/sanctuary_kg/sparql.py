@@ -26,8 +26,8 @@ from SPARQLWrapper.SPARQLExceptions import (
     URITooLong,
 )
 
-from .ids import INFERRED_GRAPH
 from .errors import EndpointError, InputError, QueryError
+from .ids import INFERRED_GRAPH
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 DEFAULT_TIMEOUT = 30.0
@@ -61,7 +61,8 @@ def run_local(store: ox.Store, query: str, inferred: bool = True) -> Results:
             answer = store.query(query, use_default_graph_as_union=True)
         else:
             graphs = [g for g in store.named_graphs() if g != INFERRED_GRAPH]
-            answer = store.query(query, default_graph=graphs, named_graphs=graphs)
+            answer = store.query(query, default_graph=list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph](graphs),
+                                 named_graphs=graphs)
     except SyntaxError as error:
         raise QueryError(f"the query does not parse: {error}") from None
     except OSError as error:  # a SERVICE call that failed

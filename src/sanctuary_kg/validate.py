@@ -78,7 +78,7 @@ def shacl_findings(graph_iri: str, data: rdflib.Graph, shapes: rdflib.Graph) -> 
     sh = rdflib.Namespace(SH.base)
     findings = []
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        def one(p: rdflib.URIRef) -> str | None:
+        def one(p: rdflib.URIRef, result: rdflib.term.Node = result) -> str | None:
             value = report.value(result, p)
             return None if value is None else str(value)
 
@@ -102,20 +102,27 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
     return "" if shape is None else str(shape)
 
 
+def _text(term: object) -> str:
+    """The IRI or lexical form of a term."""
+    return str(getattr(term, "value", ""))
+
+
 def text_findings(graph_iri: str, quads: list[ox.Quad], seeds: Path) -> tuple[list[Finding], int]:
     """Check the source hash and every span's text of one article graph."""
     props: dict[ox.NamedNode, dict[str, ox.Literal]] = defaultdict(dict)
     evidence_of: dict[str, list[str]] = defaultdict(list)
     source_key = source_hash = None
+    source_iri = graph_iri.replace("/graph/", "/source/")
     for q in quads:
+        subject, obj = _text(q.subject), _text(q.object)
         if q.predicate in (OA.exact, OA.start, OA.end):
             props[q.subject][q.predicate.value] = q.object  # type: ignore[index,assignment]
         elif q.predicate == SK.evidence:
-            evidence_of[q.object.value].append(q.subject.value)
-        elif q.predicate == DCTERMS.identifier and q.subject.value.startswith(graph_iri.replace("/graph/", "/source/")):
-            source_key = q.object.value
-        elif q.predicate == SK.sha256 and "#" not in q.subject.value:
-            source_hash = q.object.value
+            evidence_of[obj].append(subject)
+        elif q.predicate == DCTERMS.identifier and subject.startswith(source_iri):
+            source_key = obj
+        elif q.predicate == SK.sha256 and "#" not in subject:
+            source_hash = obj
     if source_key is None:
         return [], 0
     path = seeds / f"{source_key}.txt"
@@ -128,7 +135,8 @@ def text_findings(graph_iri: str, quads: list[ox.Quad], seeds: Path) -> tuple[li
     actual = hashlib.sha256(data).hexdigest()
     if actual != source_hash:
         findings.append(Finding("Violation", graph_iri.replace("/graph/", "/source/"), SK.sha256.value, actual,
-                                f"{path.name} has changed since the graph was built (sha256 {actual[:12]}…, graph says {(source_hash or '')[:12]}…)",
+                                f"{path.name} has changed since the graph was built "
+                                f"(sha256 {actual[:12]}…, graph says {(source_hash or '')[:12]}…)",
                                 graph_iri, "source-hash"))
     text = data.decode("utf-8", errors="replace")
     spans = {span: p for span, p in props.items() if OA.exact.value in p}  # segments have no exact text
