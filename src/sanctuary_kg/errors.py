@@ -68,4 +68,4 @@ class EndpointError(SanctuaryError):
 
 
 class ShapeError(InputError):
-    """A SHACL shape uses a feature the fast engine does not support; names the shape."""
+    """The fast SHACL engine cannot check these shapes or data (a feature it does not support); names the shape."""
