@@ -23,7 +23,7 @@ from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, OWL, RDF, RDFS,
 
 Triple = tuple[Any, Any, Any]  # subject, predicate, object: pyoxigraph terms
 
-_RDF_FIRST, _RDF_REST, _RDF_NIL = RDF.first, RDF.rest, RDF.nil
+_RDF_FIRST, _RDF_REST, _RDF_NIL, _TYPE = RDF.first, RDF.rest, RDF.nil, RDF.type
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,16 @@ class Rules:
     transitive: frozenset[ox.NamedNode]
     chains: tuple[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode], ...]  # (p1, p2) -> p
     terms: frozenset[ox.NamedNode]  # the classes and properties the ontology declares or uses
+    active: frozenset[ox.NamedNode]  # the predicates some rule starts from (rdf:type apart)
 
     def in_scope(self, triple: Triple) -> bool:
         """Whether an entailment is about the ontology's terms (what the inferred graph keeps)."""
         s, p, o = triple
         if not isinstance(s, ox.NamedNode) or s in self.terms:
             return False
-        if p == RDF.type:
+        if p == _TYPE:
             return o in self.terms
-        return p in self.terms and p != RDF.type
+        return p in self.terms
 
 
 def _closure(edges: dict[ox.NamedNode, set[ox.NamedNode]]) -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
@@ -124,54 +125,78 @@ def rules_from(ontology: Iterable[ox.Triple | ox.Quad]) -> Rules:
         transitive=frozenset(transitive),
         chains=tuple(chains),  # type: ignore[arg-type]
         terms=frozenset(t for t in terms if isinstance(t, ox.NamedNode)),
+        active=frozenset({p for p, up in superproperties.items() if up} | set(inverse) | set(domain) | set(range_)
+                         | transitive | {c[0] for c in chains} | {c[1] for c in chains}),
     )
 
 
-def entail(asserted: Iterable[Triple], rules: Rules, context: Iterable[Triple] = ()) -> set[Triple]:
+class Closed:
+    """A closed set of triples (the ontology and entities, say), indexed once for the joins of :func:`entail`."""
+
+    def __init__(self, triples: Iterable[Triple] = ()):
+        self.triples: set[Triple] = set()
+        self.by_subject: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
+        self.by_object: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
+        for t in triples:
+            self.add(t)
+
+    def add(self, t: Triple) -> None:
+        s, p, o = t
+        self.triples.add(t)
+        self.by_subject[p][s].add(o)
+        self.by_object[p][o].add(s)
+
+    def __contains__(self, t: object) -> bool:
+        return t in self.triples
+
+
+_NOTHING = Closed()
+
+
+def entail(asserted: Iterable[Triple], rules: Rules, context: Closed = _NOTHING) -> set[Triple]:
     """Every triple that follows from ``asserted`` (with ``context``), minus what is known.
 
-    ``context`` is an already closed set (the ontology and entities, say) that
-    joins may use; it is neither re-derived nor returned.
+    ``context`` is an already closed, indexed set (the ontology and entities, say) that
+    joins may use; it is neither re-derived nor returned, and not copied, so that each
+    article costs what it adds.
     """
-    known: set[Triple] = set(context)
-    by_subject: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
-    by_object: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
+    local = Closed()
 
-    def index(t: Triple) -> None:
-        s, p, o = t
-        by_subject[p][s].add(o)
-        by_object[p][o].add(s)
+    def objects(p: object, s: object) -> set[object]:
+        return context.by_subject.get(p, {}).get(s, set()) | local.by_subject.get(p, {}).get(s, set())
 
-    for t in known:
-        index(t)
+    def subjects(p: object, o: object) -> set[object]:
+        return context.by_object.get(p, {}).get(o, set()) | local.by_object.get(p, {}).get(o, set())
+
     derived: set[Triple] = set()
-    todo = [t for t in asserted if t not in known]
+    known, mine, active = context.triples, local.triples, rules.active
+    todo = [t for t in dict.fromkeys(asserted) if t not in known]
     for t in todo:
-        known.add(t)
-        index(t)
+        local.add(t)
     while todo:
         s, p, o = todo.pop()
+        if p not in active and p != _TYPE:
+            continue
         new: list[Triple] = []
-        if p == RDF.type:
-            new += [(s, RDF.type, c) for c in rules.superclasses.get(o, ())]  # type: ignore[arg-type]
+        if p == _TYPE:
+            new += [(s, _TYPE, c) for c in rules.superclasses.get(o, ())]
         else:
             new += [(s, q, o) for q in rules.superproperties.get(p, ())]
             if isinstance(o, ox.NamedNode):
                 new += [(o, q, s) for q in rules.inverses.get(p, ())]
-                new += [(o, RDF.type, c) for c in rules.ranges.get(p, ())]
-            new += [(s, RDF.type, c) for c in rules.domains.get(p, ())]
+                new += [(o, _TYPE, c) for c in rules.ranges.get(p, ())]
+            new += [(s, _TYPE, c) for c in rules.domains.get(p, ())]
             if p in rules.transitive:
-                new += [(s, p, z) for z in by_subject[p].get(o, ())]
-                new += [(x, p, o) for x in by_object[p].get(s, ())]
+                new += [(s, p, z) for z in objects(p, o)]
+                new += [(x, p, o) for x in subjects(p, s)]
             for first, second, target in rules.chains:
                 if p == first:
-                    new += [(s, target, z) for z in by_subject[second].get(o, ())]
+                    new += [(s, target, z) for z in objects(second, o)]
                 if p == second:
-                    new += [(x, target, o) for x in by_object[first].get(s, ())]
+                    new += [(x, target, o) for x in subjects(first, s)]
         for t in new:
-            if t not in known:
-                known.add(t)
-                index(t)
+            if t not in known and t not in mine:
+                local.add(t)
                 derived.add(t)
                 todo.append(t)
     return derived
@@ -187,7 +212,7 @@ def reason(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     rules = rules_from(ox.Triple(*t) for t in ontology)
     shared = ontology + by_graph.pop(ENTITIES_GRAPH.value, []) + by_graph.pop(REFERENCE_GRAPH.value, [])
     base = entail(shared, rules)
-    context = set(shared) | base
+    context = Closed([*shared, *base])
     inferred = {t for t in base if rules.in_scope(t)}
     for triples in by_graph.values():
         inferred.update(t for t in entail(triples, rules, context) if rules.in_scope(t))
