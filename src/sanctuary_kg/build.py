@@ -2,10 +2,12 @@
 
 Each article is built on its own into its own named graph, in parallel, and
 cached in ``BUILD/cache.sqlite`` by a key made of its sheet, its text, the shared
-inputs (ontology, entity list, reference codes) and the code that builds it.
-A rebuild reuses every unchanged article; the store is updated graph by graph
-when only articles changed. The dataset file lists the graphs in IRI order, each
-graph's lines sorted, so output is byte-identical for the same inputs.
+inputs (ontology, entity list, reference codes) and the code that builds it; the
+shared inputs, once read, are kept in ``BUILD/shared.pickle`` under the same key.
+A rebuild reuses every unchanged article and copies its lines from the old dataset
+file (:mod:`sanctuary_kg.dataset`); the store is updated graph by graph when only
+articles changed. The dataset file lists the graphs in IRI order, each graph's
+lines sorted, so output is byte-identical for the same inputs.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import dataset as dataset_lib
 from . import graph
 from . import reason as reason_lib
 from .errors import InputError
@@ -80,29 +85,42 @@ class Shared:
 
 @dataclass(frozen=True)
 class Chunk:
-    """One article's graph, built or taken from the cache."""
+    """One article's graph, built or taken from the cache (whose lines are then read only when needed)."""
 
     key: str
     graph: str
-    lines: tuple[bytes, ...]
-    inferred: tuple[bytes, ...] | None
+    quads: int
+    data: bytes | None  # sorted N-Quads lines; None while they are still in the cache
+    inferred: bytes | None  # what the article entails (sorted lines), None if not inferred
     reused: bool
 
 
 def read_shared(layout: Layout) -> Shared:
-    """Read the ontology, the entity list and the reference codes."""
-    ontology = load_ontology(layout.ontology)
+    """Read the ontology, the entity list and the reference codes (from ``BUILD/shared.pickle`` if unchanged)."""
     entity_file = layout.seeds / ENTITY_FILE
     if not entity_file.exists():
         raise InputError(f"no {ENTITY_FILE} here: is this a seeds folder?", path=layout.seeds)
-    entities = load_entities(entity_file, ontology)
     codes_file = layout.seeds / CODES_FILE
-    codes = read_codes(codes_file) if codes_file.exists() else ()
-    quads = {*ontology.quads, *graph.entity_quads(entities, ontology), *reference_quads(codes, entities)}
     digest = hashlib.sha256()
     for path in [*sorted(layout.ontology.glob("*.ttl")), entity_file, codes_file, *(_CODE / m for m in _BUILDERS)]:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
-    return Shared(ontology, entities, codes, digest.hexdigest(), tuple(_sorted_lines(quads)))
+    key = digest.hexdigest()
+    kept = layout.build / "shared.pickle"
+    try:
+        with kept.open("rb") as f:
+            shared = pickle.load(f)
+        if isinstance(shared, Shared) and shared.key == key and shared.entities.path == entity_file:
+            return shared
+    except Exception:  # noqa: BLE001 - a missing or unreadable copy only means reading the files again
+        pass
+    ontology = load_ontology(layout.ontology)
+    entities = load_entities(entity_file, ontology)
+    codes = read_codes(codes_file) if codes_file.exists() else ()
+    quads = {*ontology.quads, *graph.entity_quads(entities, ontology), *reference_quads(codes, entities)}
+    shared = Shared(ontology, entities, codes, key, tuple(_sorted_lines(quads)))
+    with replacing(kept) as temporary, temporary.open("wb") as f:
+        pickle.dump(shared, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return shared
 
 
 def sheet_paths(layout: Layout) -> list[Path]:
@@ -130,37 +148,56 @@ def build(layout: Layout, fmt: Format = Format.NQUADS, reason: bool = False,
     """
     if fmt not in (Format.NQUADS, Format.TRIG):
         raise InputError(f"build writes a dataset: N-Quads or TriG, not {fmt.value}")
+    first = not layout.build.exists()
+    try:
+        return _build(layout, fmt, reason, progress, jobs)
+    except BaseException:
+        if first:  # a first build that fails leaves nothing behind
+            shutil.rmtree(layout.build, ignore_errors=True)
+        raise
+
+
+def _build(layout: Layout, fmt: Format, reason: bool, progress: Progress | None, jobs: int | None) -> BuildResult:
     shared = read_shared(layout)
-    chunks = list(_chunks(layout, shared, reason, jobs, progress))
-    blocks: list[tuple[str, tuple[bytes, ...]]] = []
-    by_graph: dict[str, list[bytes]] = {g: [] for g in (ONTOLOGY_GRAPH.value, ENTITIES_GRAPH.value, REFERENCE_GRAPH.value)}
-    for line in shared.lines:
-        by_graph[_graph_of(line)].append(line)
-    blocks += [(g, tuple(lines)) for g, lines in sorted(by_graph.items()) if lines]
-    blocks += [(c.graph, c.lines) for c in chunks]
-    if reason:
-        inferred = _inferred(shared, chunks)
-        blocks.append((INFERRED_GRAPH.value, inferred))
-        if progress:
-            progress(f"inferred {len(inferred)} triples")
-    blocks.sort()  # graph by graph, in IRI order
-    _write_blocks(layout.dataset, blocks)
-    if fmt is Format.TRIG:
-        quads = list(ox.parse(path=layout.dataset, format=ox.RdfFormat.N_QUADS))
-        with replacing(layout.dataset.with_suffix(".trig")) as temporary:
-            ox.serialize(quads, temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    manifest = {"shared": shared.key, "graphs": {g: _digest(lines) for g, lines in blocks}}
-    _update_store(layout, blocks, manifest, progress)
+    paths = sheet_paths(layout)
+    with _Cache(layout.build / "cache.sqlite") as cache:
+        chunks = _chunks(paths, shared, reason, jobs, progress, cache)
+        by_graph: dict[str, list[bytes]] = {g: [] for g in (ONTOLOGY_GRAPH.value, ENTITIES_GRAPH.value, REFERENCE_GRAPH.value)}
+        for line in shared.lines:
+            by_graph[_graph_of(line)].append(line)
+        blocks = [_block(g, b"".join(lines), len(lines)) for g, lines in by_graph.items() if lines]
+        blocks += [dataset_lib.Block(c.graph, c.key, c.quads, _reader(c, cache)) for c in chunks]
+        if reason:
+            inferred = _inferred(shared, chunks, cache)
+            blocks.append(_block(INFERRED_GRAPH.value, b"".join(inferred), len(inferred)))
+            if progress:
+                progress(f"inferred {len(inferred)} triples")
+        blocks.sort(key=lambda b: b.graph)  # graph by graph, in IRI order
+        dataset_lib.write(layout.dataset, blocks)
+        if fmt is Format.TRIG:
+            quads = list(ox.parse(path=layout.dataset, format=ox.RdfFormat.N_QUADS))
+            with replacing(layout.dataset.with_suffix(".trig")) as temporary:
+                ox.serialize(quads, temporary, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        manifest = {"shared": shared.key, "graphs": {b.graph: b.digest for b in blocks}}
+        _update_store(layout, blocks, manifest, progress)
     target = layout.dataset if fmt is Format.NQUADS else layout.dataset.with_suffix(".trig")
-    return BuildResult(target, layout.store, len(chunks), sum(len(lines) for _, lines in blocks),
-                       {g: len(lines) for g, lines in sorted(blocks)}, _unsheeted(layout),
+    return BuildResult(target, layout.store, len(chunks), sum(b.quads for b in blocks),
+                       {b.graph: b.quads for b in blocks}, _unsheeted(layout, paths),
                        sum(1 for c in chunks if c.reused))
+
+
+def _block(graph_iri: str, data: bytes, quads: int) -> dataset_lib.Block:
+    return dataset_lib.Block(graph_iri, hashlib.sha256(data).hexdigest(), quads, lambda: data)
+
+
+def _reader(chunk: Chunk, cache: _Cache) -> Callable[[], bytes]:
+    return (lambda: chunk.data) if chunk.data is not None else (lambda: cache.data(chunk.key))  # type: ignore[return-value]
 
 
 # ------------------------------------------------------------------ articles
 
 _SHARED: Shared | None = None  # set before worker processes fork, so they inherit it
-_CONTEXT: tuple[reason_lib.Rules, frozenset] | None = None
+_CONTEXT: tuple[reason_lib.Rules, reason_lib.Closed] | None = None
 
 
 def _anchor(path: Path, shared: Shared) -> AnchoredSheet:
@@ -182,53 +219,58 @@ def _article_key(path: Path, shared_key: str) -> str:
     return digest.hexdigest()
 
 
-def _build_article(job: tuple[Path, str, bool]) -> Chunk:
-    path, key, reason = job
+def _build_article(job: tuple[Path, str, bool, Chunk | None]) -> Chunk:
+    """Anchor and build one article, or (given its cached chunk, lines read) only infer what it entails."""
+    path, key, reason, cached = job
     assert _SHARED is not None
+    if cached is not None:
+        assert cached.data is not None
+        quads = set(ox.parse(cached.data, format=ox.RdfFormat.N_QUADS))
+        return Chunk(key, cached.graph, cached.quads, cached.data, _infer(quads), True)
     anchored = _anchor(path, _SHARED)
     quads = set(graph.article_quads(anchored, _SHARED.entities, _SHARED.ontology))
     inferred = _infer(quads) if reason else None
-    return Chunk(key, source_graph(anchored.key).value, tuple(_sorted_lines(quads)), inferred, False)
+    return Chunk(key, source_graph(anchored.key).value, len(quads), b"".join(_sorted_lines(quads)), inferred, False)
 
 
-def _infer(quads: set[ox.Quad]) -> tuple[bytes, ...]:
+def _infer(quads: set[ox.Quad]) -> bytes:
     global _CONTEXT
     assert _SHARED is not None
     if _CONTEXT is None:
         shared = [(q.subject, q.predicate, q.object) for q in _SHARED.quads]
         rules = reason_lib.rules_from(q for q in _SHARED.quads if q.graph_name == ONTOLOGY_GRAPH)
-        _CONTEXT = (rules, frozenset(shared) | reason_lib.entail(shared, rules))
+        _CONTEXT = (rules, reason_lib.Closed([*shared, *reason_lib.entail(shared, rules)]))
     rules, context = _CONTEXT
     triples = [(q.subject, q.predicate, q.object) for q in quads]
     found = {t for t in reason_lib.entail(triples, rules, context) if rules.in_scope(t)} - set(triples)
-    return tuple(_sorted_lines(ox.Quad(*t, INFERRED_GRAPH) for t in found))
+    return b"".join(_sorted_lines(ox.Quad(*t, INFERRED_GRAPH) for t in found))
 
 
-def _chunks(layout: Layout, shared: Shared, reason: bool, jobs: int | None,
-            progress: Progress | None) -> Iterator[Chunk]:
+def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
+            progress: Progress | None, cache: _Cache) -> list[Chunk]:
     global _SHARED, _CONTEXT
-    paths = sheet_paths(layout)
     keys = {path: _article_key(path, shared.key) for path in paths}
-    with _Cache(layout.build / "cache.sqlite") as cache:
-        found = {path: chunk for path in paths if (chunk := cache.get(keys[path], reason)) is not None}
-        todo = [(path, keys[path], reason) for path in paths if path not in found]
-        if progress and found:
-            progress(f"{len(found)} articles unchanged, {len(todo)} to build")
-        _SHARED, _CONTEXT = shared, None
-        try:
-            workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
-            if workers > 1:
-                context = multiprocessing.get_context("fork")
-                with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                    built = list(_progress(pool.map(_build_article, todo, chunksize=32), len(todo), progress))
-            else:
-                built = list(_progress(map(_build_article, todo), len(todo), progress))
-        finally:
-            _SHARED, _CONTEXT = None, None
-        for (path, _, _), chunk in zip(todo, built, strict=True):
-            found[path] = chunk
-        cache.keep([found[p] for p in paths])
-    yield from (found[p] for p in paths)
+    found = {path: chunk for path in paths if (chunk := cache.get(keys[path], reason)) is not None}
+    todo: list[tuple[Path, str, bool, Chunk | None]] = [(path, keys[path], reason, None) for path in paths if path not in found]
+    todo += [(path, keys[path], True, replace(chunk, data=cache.data(chunk.key)))
+             for path, chunk in found.items() if reason and chunk.inferred is None]
+    if progress and found:
+        progress(f"{len(found)} articles unchanged, {len(paths) - len(found)} to build")
+    _SHARED, _CONTEXT = shared, None
+    try:
+        workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                built = list(_progress(pool.map(_build_article, todo, chunksize=32), len(todo), progress))
+        else:
+            built = list(_progress(map(_build_article, todo), len(todo), progress))
+    finally:
+        _SHARED, _CONTEXT = None, None
+    for (path, _, _, _), chunk in zip(todo, built, strict=True):
+        found[path] = chunk
+    cache.keep([found[p] for p in paths], built)
+    return [found[p] for p in paths]
 
 
 def _progress(chunks: Iterator[Chunk], total: int, progress: Progress | None) -> Iterator[Chunk]:
@@ -242,16 +284,18 @@ def _progress(chunks: Iterator[Chunk], total: int, progress: Progress | None) ->
 class _Cache:
     """Built articles by key, in one SQLite file; it keeps only the last build's articles."""
 
+    SCHEMA = ("CREATE TABLE IF NOT EXISTS chunk (key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads INTEGER NOT NULL, "
+              "data BLOB NOT NULL, inferred BLOB)")
+
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(path)
-            self.db.execute("CREATE TABLE IF NOT EXISTS article "
-                            "(key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads BLOB NOT NULL, inferred BLOB)")
+            self.db.execute(self.SCHEMA)
         except sqlite3.DatabaseError:  # a damaged cache is only a slower build
             path.unlink(missing_ok=True)
             self.db = sqlite3.connect(path)
-            self.db.execute("CREATE TABLE article (key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads BLOB NOT NULL, inferred BLOB)")
+            self.db.execute(self.SCHEMA)
 
     def __enter__(self) -> _Cache:
         return self
@@ -260,37 +304,39 @@ class _Cache:
         self.db.close()
 
     def get(self, key: str, reason: bool) -> Chunk | None:
-        row = self.db.execute("SELECT graph, quads, inferred FROM article WHERE key = ?", (key,)).fetchone()
-        if row is None or (reason and row[2] is None):
-            return None
-        inferred = tuple(row[2].splitlines(keepends=True)) if reason else None
-        return Chunk(key, row[0], tuple(row[1].splitlines(keepends=True)), inferred, True)
+        """The cached article without its lines (and with what it entails, for ``reason``), or None."""
+        inferred = "inferred" if reason else "NULL"
+        row = self.db.execute(f"SELECT graph, quads, {inferred} FROM chunk WHERE key = ?", (key,)).fetchone()
+        return None if row is None else Chunk(key, row[0], row[1], None, row[2], True)
 
-    def keep(self, chunks: list[Chunk]) -> None:
-        """Store the new chunks and forget every article not among ``chunks``."""
+    def data(self, key: str) -> bytes:
+        return bytes(self.db.execute("SELECT data FROM chunk WHERE key = ?", (key,)).fetchone()[0])
+
+    def keep(self, chunks: list[Chunk], written: list[Chunk]) -> None:
+        """Store ``written`` and forget every article not among ``chunks``."""
         with self.db:
             self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((c.key,) for c in chunks))
-            self.db.execute("DELETE FROM article WHERE key NOT IN (SELECT key FROM wanted)")
-            self.db.executemany(
-                "INSERT OR REPLACE INTO article VALUES (?, ?, ?, ?)",
-                ((c.key, c.graph, b"".join(c.lines), None if c.inferred is None else b"".join(c.inferred))
-                 for c in chunks if not c.reused))
+            self.db.execute("DELETE FROM chunk WHERE key NOT IN (SELECT key FROM wanted)")
+            self.db.executemany("INSERT OR REPLACE INTO chunk VALUES (?, ?, ?, ?, ?)",
+                                ((c.key, c.graph, c.quads, c.data, c.inferred) for c in written))
             self.db.execute("DROP TABLE wanted")
 
 
-def _inferred(shared: Shared, chunks: list[Chunk]) -> tuple[bytes, ...]:
-    """The inferred graph: the shared graphs' entailments and every article's, once each."""
+def _inferred(shared: Shared, chunks: list[Chunk], cache: _Cache) -> list[bytes]:
+    """The inferred graph: the shared graphs' entailments and every article's, minus what any graph asserts."""
     quads = shared.quads
     triples = [(q.subject, q.predicate, q.object) for q in quads]
     rules = reason_lib.rules_from(q for q in quads if q.graph_name == ONTOLOGY_GRAPH)
     base = {ox.Quad(*t, INFERRED_GRAPH) for t in reason_lib.entail(triples, rules) if rules.in_scope(t)}
-    lines = set(_sorted_lines(base))
+    found = {line.rsplit(b" <", 1)[0]: line for line in _sorted_lines(base)}
     for chunk in chunks:
-        lines.update(chunk.inferred or ())
-    asserted = {line.rsplit(b" <", 1)[0] for chunk in chunks for line in chunk.lines}
-    asserted.update(line.rsplit(b" <", 1)[0] for line in shared.lines)
-    return tuple(sorted(line for line in lines if line.rsplit(b" <", 1)[0] not in asserted))
+        for line in (chunk.inferred or b"").splitlines(keepends=True):
+            found[line.rsplit(b" <", 1)[0]] = line
+    for data in [b"".join(shared.lines), *(_reader(c, cache)() for c in chunks)]:
+        for line in data.splitlines():
+            found.pop(line.rsplit(b" <", 1)[0], None)
+    return sorted(found.values())
 
 
 # ------------------------------------------------------------------ output
@@ -305,21 +351,7 @@ def _graph_of(line: bytes) -> str:
     return line.rstrip().rsplit(b" ", 2)[-2].strip(b"<>").decode()
 
 
-def _digest(lines: tuple[bytes, ...]) -> str:
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line)
-    return digest.hexdigest()
-
-
-def _write_blocks(path: Path, blocks: list[tuple[str, tuple[bytes, ...]]]) -> None:
-    with replacing(path) as temporary, temporary.open("wb") as out:
-        for _, lines in blocks:
-            out.writelines(lines)
-
-
-def _update_store(layout: Layout, blocks: list[tuple[str, tuple[bytes, ...]]], manifest: dict,
-                  progress: Progress | None) -> None:
+def _update_store(layout: Layout, blocks: list[dataset_lib.Block], manifest: dict, progress: Progress | None) -> None:
     """Bring the embedded store in line with the dataset, graph by graph where it can."""
     manifest_path = layout.build / "store.json"
     try:
@@ -334,18 +366,19 @@ def _update_store(layout: Layout, blocks: list[tuple[str, tuple[bytes, ...]]], m
             store.flush()
             del store
         if progress:
-            progress(f"loaded {sum(len(lines) for _, lines in blocks)} quads into {layout.store}")
+            progress(f"loaded {sum(b.quads for b in blocks)} quads into {layout.store}")
     else:
         old, new = previous["graphs"], manifest["graphs"]
         changed = [g for g in sorted(set(old) | set(new)) if old.get(g) != new.get(g)]
         if changed:
             manifest_path.unlink()  # an interrupted update leaves no manifest: the next build reloads all
             store = ox.Store(str(layout.store))
-            lines_of = dict(blocks)
             for g in changed:
                 store.remove_graph(ox.NamedNode(g))
-                if g in lines_of:
-                    store.load(b"".join(lines_of[g]), format=ox.RdfFormat.N_QUADS)
+            by_graph = {b.graph: b for b in blocks}
+            data = b"".join(by_graph[g].data() for g in changed if g in by_graph)
+            if data:  # not transactional, but fast; the missing manifest covers an interruption
+                store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
             store.flush()
             del store
         if progress:
@@ -354,11 +387,12 @@ def _update_store(layout: Layout, blocks: list[tuple[str, tuple[bytes, ...]]], m
         temporary.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 
-def _unsheeted(layout: Layout) -> tuple[Path, ...]:
-    covered = {p.stem for p in sheet_paths(layout)}
+def _unsheeted(layout: Layout, sheets: list[Path] | None = None) -> tuple[Path, ...]:
+    covered = {p.stem for p in (sheet_paths(layout) if sheets is None else sheets)}
     return tuple(p for p in sorted(layout.seeds.glob("*.txt")) if p.stem not in covered)
 
 
 def clean_cache(layout: Layout) -> None:
-    """Forget every cached article."""
+    """Forget every cached article and the shared inputs read."""
     (layout.build / "cache.sqlite").unlink(missing_ok=True)
+    (layout.build / "shared.pickle").unlink(missing_ok=True)

@@ -126,7 +126,7 @@ def rules_from(ontology: Iterable[ox.Triple | ox.Quad]) -> Rules:
         chains=tuple(chains),  # type: ignore[arg-type]
         terms=frozenset(t for t in terms if isinstance(t, ox.NamedNode)),
         active=frozenset({p for p, up in superproperties.items() if up} | set(inverse) | set(domain) | set(range_)
-                         | transitive | {c[0] for c in chains} | {c[1] for c in chains}),
+                         | transitive | {c[0] for c in chains} | {c[1] for c in chains}),  # type: ignore[arg-type]
     )
 
 
