@@ -85,7 +85,7 @@ def test_query_prints_a_table_that_pipes(built: Layout) -> None:
     lines = out.splitlines()
     assert lines[0].split() == ["claim", "claimant", "kind", "exact", "title", "publisher", "address", "start", "end"]
     assert set(lines[1]) == {"-", " "}
-    assert lines[-1] == "(15 rows)"
+    assert lines[-1] == "(17 rows)"
     assert "\x1b" not in out and "…" not in out  # not a terminal: no colour, nothing cut
     assert lines[2].split("  ")[0] == "id:claim/002_99daf81b38207396/headline-suburb-issues-order"
     assert lines[2].split()[1:3] == ["BizPac", "Review"]
@@ -124,7 +124,7 @@ def test_query_output_file_takes_its_format_from_the_extension(built: Layout, tm
     assert f"wrote {target}" in err
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["head"]["vars"][:3] == ["order", "label", "kind"]
-    assert len(doc["results"]["bindings"]) == 22
+    assert len(doc["results"]["bindings"]) == 24
 
 
 def test_query_show_prints_the_bound_query(built: Layout) -> None:
@@ -184,7 +184,7 @@ def test_sparql_select_from_argument_file_and_stdin(built: Layout, tmp_path: Pat
     code, out, _ = invoke(built, "sparql", text, "--format", "csv")
     assert code == 0
     assert out == ("label\r\nCalifornia TRUST Act\r\n"
-                   "California state-wide sanctuary plan drafted by Kevin de León\r\n")
+                   "California state-wide sanctuary plan drafted by Kevin de Leon\r\n")
     path = tmp_path / "q.rq"
     path.write_text(text, encoding="utf-8")
     assert invoke(built, "sparql", "-f", str(path), "--format", "csv")[1] == out
@@ -218,7 +218,7 @@ def test_sparql_construct(built: Layout, fmt: str, rdf_format: ox.RdfFormat) -> 
     code, out, err = invoke(built, "sparql", text, "--format", fmt)
     assert code == 0, err
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(out.encode(), format=rdf_format)]
-    assert len(triples) == 22
+    assert len(triples) == 24
     assert ox.Triple(ox.NamedNode("https://w3id.org/sanctuary-kg/id/order/california-trust-act"),
                      ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
                      ox.Literal("California TRUST Act")) in triples
