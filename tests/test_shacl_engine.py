@@ -42,17 +42,17 @@ def pyshacl_rows(quads: Quads, shapes: rdflib.Graph, graphs: Iterable[str]) -> l
     by_graph: dict[str, Quads] = defaultdict(list)
     for q in quads:
         by_graph[q.graph_name.value].append(q)  # type: ignore[union-attr]
-    shared = validate_lib._to_rdflib([q for g in SHARED for q in by_graph.get(g, [])])
+    shared = validate_lib._to_rdflib(by_graph.get(g, []) for g in SHARED)
     rows = []
     for g in graphs:
-        data = validate_lib._to_rdflib(by_graph[g])
+        data = validate_lib._to_rdflib([by_graph[g]])
         data += shared
         _, report, _ = pyshacl_validate(data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
         for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
             one = _reader(report, r)
             rows.append((g, one(SH.focusNode) or "", one(SH.resultPath), one(SH.value),
                          (one(SH.resultSeverity) or "").rsplit("#", 1)[-1],
-                         validate_lib._shape_name(shapes, report.value(r, SH.sourceShape)),
+                         validate_lib.shape_name(shapes, report.value(r, SH.sourceShape)),
                          one(SH.sourceConstraintComponent) or "", one(SH.resultMessage) or ""))
     return sorted(rows, key=str)
 

@@ -128,6 +128,27 @@ def test_a_status_outside_its_scheme_is_caught(copy: Layout):
     assert any(f.focus == order.value and f.path == SK.status.value for f in found)
 
 
+def test_a_value_outside_its_list_is_explained_to_the_curator(copy: Layout):
+    # the nested result of the controlled-value shape names the list, not pyshacl's "does not contain a value"
+    order = ids.entity("order", "promoting-community-trust-executive-order")
+    found = findings_after(copy, lambda qs: qs + [ox.Quad(order, SK.status, SK.Body, GRAPH)])
+    nested = [f for f in found if f.focus == SK.Body.value]
+    assert [f.path for f in nested] == ["http://www.w3.org/2004/02/skos/core#inScheme"]
+    assert nested[0].message.startswith("An order status must be one of the order statuses in ontology/sanctuary.ttl")
+    assert "filed" in nested[0].message
+
+
+def test_every_controlled_value_shape_has_a_message(built: Layout):
+    shapes = rdflib.Graph().parse(built.shapes / "sanctuary.shapes.ttl")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    for name in ("OrderKind", "OrderStatus", "ClaimKind", "SegmentKind", "Role", "Provision"):
+        shape = rdflib.URIRef(f"https://w3id.org/sanctuary-kg/shapes#{name}")
+        properties = list(shapes.objects(shape, sh.property))
+        assert properties, name
+        for prop in properties:
+            assert str(shapes.value(prop, sh.message) or "").endswith(")."), name
+
+
 def test_a_jurisdiction_used_without_evidence_is_caught(copy: Layout):
     illinois = ids.entity("jurisdiction", "illinois")  # named by no article
     found = findings_after(copy, lambda qs: qs + [ox.Quad(CLAIM, SK.about, illinois, GRAPH)])
@@ -170,3 +191,67 @@ def test_json_and_turtle_reports(copy: Layout, run_cli):
 def test_validate_without_a_build_says_what_to_do(tmp_path: Path, run_cli):
     result = run_cli("--build-dir", tmp_path / "nothing", "validate")
     assert result.code == ExitCode.INPUT and "run `sanctuary-kg build` first" in result.err
+
+
+def test_a_recorded_prefix_or_suffix_that_is_not_the_articles_is_caught(copy: Layout):
+    def retext(quads):
+        span = evidence_of(quads, CLAIM)
+        return [ox.Quad(q.subject, q.predicate, ox.Literal("not what precedes it"), q.graph_name)
+                if q.subject == span and q.predicate == OA.prefix else q for q in quads]
+
+    rewrite(copy, retext)
+    found = [f for f in validate(copy).findings if f.check == "span-text"]
+    assert [(f.path, f.message.split(" (")[0]) for f in found] == [
+        (OA.prefix.value, "the article reads 'ding to the order.\\n\\n' before 1344, "
+                          "not the recorded prefix 'not what precedes it'")]
+    assert CLAIM.value in found[0].message
+
+
+def test_both_engines_report_the_same_findings(copy: Layout):
+    def damage(quads):
+        span = evidence_of(quads, CLAIM)
+        quads = [q for q in quads if not (q.subject == CLAIM and q.predicate == SK.claimKind)]
+        return [ox.Quad(q.subject, q.predicate, ox.Literal("99999", datatype=XSD.integer), q.graph_name)
+                if q.subject == span and q.predicate == OA.start else q for q in quads]
+
+    rewrite(copy, damage)
+    fast = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, engine="fast")
+    reference = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, engine="pyshacl")
+    assert fast == reference
+    assert {f.check.rsplit("#", 1)[-1] for f in fast.findings} >= {"ClaimShape", "SpanShape"}
+
+
+def test_unchanged_articles_keep_their_findings_until_their_text_changes(copy: Layout):
+    cache = copy.build / "validated.sqlite"
+
+    def run() -> validate_lib.Report:
+        return validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, cache=cache)
+
+    first = run()
+    assert first.conforms and first.reused == 0
+    again = run()
+    assert again == validate_lib.Report(first.conforms, first.findings, first.articles, first.spans, reused=5)
+    path = copy.seeds / f"{KEY}.txt"
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"force of law", b"Force of law"))
+    edited = run()
+    assert edited.reused == 4 and not edited.conforms
+    assert {f.graph for f in edited.findings} == {GRAPH.value}
+    path.write_bytes(data)
+    assert run().conforms
+
+
+def test_a_changed_graph_is_checked_again(copy: Layout):
+    cache = copy.build / "validated.sqlite"
+    assert validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, cache=cache).conforms
+    rewrite(copy, lambda qs: [q for q in qs if not (q.subject == CLAIM and q.predicate == SK.claimKind)])
+    report = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, cache=cache)
+    assert report.reused == 4 and [f.focus for f in report.findings] == [CLAIM.value]
+
+
+def test_the_validate_command_takes_an_engine_and_a_cache(copy: Layout, run_cli):
+    args = ("--seeds", copy.seeds, "--build-dir", copy.build, "validate")
+    assert run_cli(*args, "--engine", "pyshacl").code == ExitCode.OK
+    assert (copy.build / "validated.sqlite").exists()
+    assert run_cli(*args, "--no-cache", "--format", "json").code == ExitCode.OK
+    assert run_cli(*args, "--engine", "jena").code == ExitCode.USAGE

@@ -1,27 +1,44 @@
 """Validate a built dataset: SHACL per article, and every span against its text.
 
-SHACL (pyshacl) runs once per article with that article's graph, the entities
-graph and the ontology as data, so "evidence in that article" means what it
-says. Independently of SHACL, every span's exact text is compared with the
-article at its offsets, and every article's hash with the one recorded.
+Each article is judged with its own graph plus the shared graphs (ontology, entities,
+reference) as the data graph, so "evidence in that article" means what it says. The
+default engine, :mod:`sanctuary_kg.shacl`, runs our shapes as SPARQL on Oxigraph for
+every article at once; ``engine="pyshacl"`` runs pyshacl article by article, the
+reference the fast engine is tested against. Independently of SHACL, every span's exact
+text, prefix and suffix are compared with the article at its offsets, and every
+article's hash with the one its graph records.
+
+Given a cache file, an article's findings are kept under a key made of its graph, the
+shared graphs, the shapes and the engine, and are reused while the article's text still
+has the bytes it had when it was checked.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any, Literal, cast
 
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as shacl_validate
 
+from . import shacl
+from .dataset import Graphs
 from .errors import InputError
-from .ids import DCTERMS, ENTITIES_GRAPH, NOT_ARTICLE_GRAPHS, OA, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SH, SK
+from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, NOT_ARTICLE_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SH, SK
 
 Progress = Callable[[str], None]
+Engine = Literal["fast", "pyshacl"]
+ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
+SHARED = (ONTOLOGY_GRAPH.value, ENTITIES_GRAPH.value, REFERENCE_GRAPH.value)
+_CODE = Path(__file__).parent
+_CHECKERS = ("validate.py", "dataset.py", "ids.py", *sorted(p.name for p in _CODE.glob("shacl*.py")))
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,17 @@ class Report:
     findings: tuple[Finding, ...]
     articles: int
     spans: int
+    reused: int = 0  # articles whose findings came from the cache
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking one article found, and the article text it was checked against."""
+
+    findings: tuple[Finding, ...]
+    spans: int
+    article: str | None  # the article's file name, from its source's identifier
+    sha256: str | None  # of that file when checked (None if it was missing)
 
 
 def load_shapes(directory: Path) -> rdflib.Graph:
@@ -55,20 +83,94 @@ def load_shapes(directory: Path) -> rdflib.Graph:
     return shapes
 
 
-def graphs_of(dataset: Path) -> dict[str, list[ox.Quad]]:
-    """The quads of a dataset file, by graph IRI."""
-    if not dataset.exists():
-        raise InputError("no built dataset: run `sanctuary-kg build` first", path=dataset)
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in ox.parse(path=dataset, format=ox.RdfFormat.N_QUADS):
-        by_graph[quad.graph_name.value].append(quad)  # type: ignore[union-attr]
-    return by_graph
+def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | None = None,
+             engine: Engine = "fast", cache: Path | None = None) -> Report:
+    """Validate every article graph of ``dataset`` with SHACL and against its text."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {engine!r}")
+    graphs = Graphs(dataset)
+    shapes = load_shapes(shapes_dir)
+    articles = sorted(set(graphs) - NOT_ARTICLE_GRAPHS)
+    context = hashlib.sha256(engine.encode())
+    for path in [*sorted(shapes_dir.glob("*.ttl")), *(_CODE / name for name in _CHECKERS)]:
+        context.update(b"\0" + path.read_bytes())
+    for g in SHARED:
+        context.update(f"\0{g}\0{graphs.digests.get(g, '')}".encode())
+    keys = {g: hashlib.sha256(f"{context.hexdigest()}\0{g}\0{graphs.digests[g]}".encode()).hexdigest() for g in articles}
+    with _Cache(cache) as kept:
+        checked = {g: c for g in articles if (c := kept.get(keys[g])) is not None and _unchanged(c, seeds)}
+        todo = [g for g in articles if g not in checked]
+        if progress and checked:
+            progress(f"{len(checked)} articles unchanged since they were checked, {len(todo)} to check")
+        if todo:
+            fresh = _check(graphs, todo, len(todo) == len(articles), shapes, seeds, engine, progress)
+            checked.update(fresh)
+            kept.put({keys[g]: fresh[g] for g in todo})
+        kept.retain(set(keys.values()))
+    findings = sorted((f for c in checked.values() for f in c.findings), key=_order)
+    conforms = not any(f.severity == "Violation" for f in findings)
+    return Report(conforms, tuple(findings), len(articles), sum(c.spans for c in checked.values()), len(articles) - len(todo))
 
 
-def _to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    data = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], format=ox.RdfFormat.N_TRIPLES)
+def _order(f: Finding) -> tuple[str, ...]:
+    return f.graph, f.focus, f.path or "", f.message, f.check, f.value or ""
+
+
+def _unchanged(checked: Checked, seeds: Path) -> bool:
+    """Whether the article still has the bytes it had when it was checked."""
+    if checked.article is None:
+        return True
+    return _sha256(seeds / checked.article) == checked.sha256
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _check(graphs: Graphs, articles: list[str], everything: bool, shapes: rdflib.Graph, seeds: Path,
+           engine: Engine, progress: Progress | None) -> dict[str, Checked]:
+    """SHACL and the text checks for ``articles``, each with the shared graphs."""
+    store = ox.Store()
+    shared = [g for g in SHARED if g in graphs]
+    if everything:
+        store.bulk_load(path=graphs.path, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(graphs.data([*shared, *articles]), format=ox.RdfFormat.N_QUADS)
+    if progress:
+        progress(f"checking {len(articles)} articles with {engine}")
+    if engine == "fast":
+        results = shacl.validate_store(store, shapes, shared, [INFERRED_GRAPH.value])
+        by_graph: dict[str, list[Finding]] = defaultdict(list)
+        for r in results:
+            by_graph[r.graph].append(Finding(r.severity, r.focus, r.path, r.value, r.message, r.graph, r.check))
+    else:
+        by_graph = _pyshacl(store, shared, articles, shapes, progress)
+    texts = text_findings(store, articles, seeds)
+    return {g: Checked(tuple(by_graph.get(g, [])) + texts[g].findings, texts[g].spans, texts[g].article, texts[g].sha256)
+            for g in articles}
+
+
+def _pyshacl(store: ox.Store, shared: list[str], articles: list[str], shapes: rdflib.Graph,
+             progress: Progress | None) -> dict[str, list[Finding]]:
+    """pyshacl on each article graph plus the shared graphs: the reference, slow."""
+    common = _to_rdflib(store.quads_for_pattern(None, None, None, ox.NamedNode(g)) for g in shared)
+    found = {}
+    for number, g in enumerate(articles, start=1):
+        data = _to_rdflib([store.quads_for_pattern(None, None, None, ox.NamedNode(g))])
+        data += common
+        found[g] = shacl_findings(g, data, shapes)
+        if progress and (number % 50 == 0 or number == len(articles)):
+            progress(f"pyshacl: {number}/{len(articles)} articles")
+    return found
+
+
+def _to_rdflib(parts: Iterable[Iterable[ox.Quad]]) -> rdflib.Graph:
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for quads in parts for q in quads]
     graph = rdflib.Graph()
-    graph.parse(data=data, format="nt")
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
     return graph
 
 
@@ -89,12 +191,12 @@ def shacl_findings(graph_iri: str, data: rdflib.Graph, shapes: rdflib.Graph) -> 
             value=one(sh.value),
             message=one(sh.resultMessage) or "",
             graph=graph_iri,
-            check=_shape_name(shapes, report.value(result, sh.sourceShape)),
+            check=shape_name(shapes, report.value(result, sh.sourceShape)),
         ))
-    return sorted(findings, key=lambda f: (f.focus, f.path or "", f.message))
+    return sorted(findings, key=_order)
 
 
-def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
+def shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
     """The IRI of the node shape a result came from (property shapes are blank nodes)."""
     if isinstance(shape, rdflib.BNode):
         owner = shapes.value(None, rdflib.URIRef(SH.property.value), shape)
@@ -102,73 +204,144 @@ def _shape_name(shapes: rdflib.Graph, shape: rdflib.term.Node | None) -> str:
     return "" if shape is None else str(shape)
 
 
-def _text(term: object) -> str:
-    """The IRI or lexical form of a term."""
-    return str(getattr(term, "value", ""))
+# ------------------------------------------------------------------ the text checks
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+_SOURCES = _PROLOGUE + """SELECT ?g ?id ?sha WHERE {
+  GRAPH ?g { ?source dcterms:identifier ?id OPTIONAL { ?source sk:sha256 ?sha } }
+  FILTER (STR(?source) = REPLACE(STR(?g), "/id/graph/", "/id/source/"))
+}"""
+_SPANS = _PROLOGUE + """SELECT ?g ?span ?p ?v WHERE {
+  GRAPH ?g { ?span oa:exact ?exact ; ?p ?v FILTER (?p IN (oa:exact, oa:start, oa:end, oa:prefix, oa:suffix)) }
+}"""
 
 
-def text_findings(graph_iri: str, quads: list[ox.Quad], seeds: Path) -> tuple[list[Finding], int]:
-    """Check the source hash and every span's text of one article graph."""
-    props: dict[ox.NamedNode, dict[str, ox.Literal]] = defaultdict(dict)
-    evidence_of: dict[str, list[str]] = defaultdict(list)
-    source_key = source_hash = None
-    source_iri = graph_iri.replace("/graph/", "/source/")
-    for q in quads:
-        subject, obj = _text(q.subject), _text(q.object)
-        if q.predicate in (OA.exact, OA.start, OA.end):
-            props[q.subject][q.predicate.value] = q.object  # type: ignore[index,assignment]
-        elif q.predicate == SK.evidence:
-            evidence_of[obj].append(subject)
-        elif q.predicate == DCTERMS.identifier and subject.startswith(source_iri):
-            source_key = obj
-        elif q.predicate == SK.sha256 and "#" not in subject:
-            source_hash = obj
-    if source_key is None:
-        return [], 0
-    path = seeds / f"{source_key}.txt"
-    findings = []
+def text_findings(store: ox.Store, articles: Iterable[str], seeds: Path) -> dict[str, Checked]:
+    """Check every article's hash and every span's exact text, prefix and suffix against its file."""
+    wanted = set(articles)
+    sources: dict[str, tuple[str, set[str]]] = {}
+    for g, key, sha in _rows(store, _SOURCES):
+        if g.value in wanted:
+            sources.setdefault(g.value, (key.value, set()))[1].update([sha.value] if sha is not None else [])
+    spans: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for g, span, p, v in _rows(store, _SPANS):
+        if g.value in wanted and isinstance(span, ox.NamedNode) and isinstance(v, ox.Literal):
+            spans[g.value][span.value][p.value.rsplit("#", 1)[-1]].append(v.value)
+    out = {}
+    for g in wanted:
+        if g not in sources:  # no source identifier: SHACL says so
+            out[g] = Checked((), 0, None, None)
+            continue
+        key, recorded = sources[g]
+        out[g] = _check_text(store, g, f"{key}.txt", recorded, spans[g], seeds)
+    return out
+
+
+def _rows(store: ox.Store, query: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in cast(ox.QuerySolutions, store.query(query))]
+
+
+def _check_text(store: ox.Store, g: str, name: str, recorded: set[str], spans: dict[str, dict[str, list[str]]],
+                seeds: Path) -> Checked:
+    path = seeds / name
+    source = g.replace("/id/graph/", "/id/source/")
     try:
         data = path.read_bytes()
     except OSError:
-        return [Finding("Violation", graph_iri, None, str(path), f"the article {path.name} is missing: its spans cannot be checked",
-                        graph_iri, "source-hash")], 0
+        missing = Finding("Violation", g, None, str(path), f"the article {name} is missing: its spans cannot be checked",
+                          g, "source-hash")
+        return Checked((missing,), 0, name, None)
     actual = hashlib.sha256(data).hexdigest()
-    if actual != source_hash:
-        findings.append(Finding("Violation", graph_iri.replace("/graph/", "/source/"), SK.sha256.value, actual,
-                                f"{path.name} has changed since the graph was built "
-                                f"(sha256 {actual[:12]}…, graph says {(source_hash or '')[:12]}…)",
-                                graph_iri, "source-hash"))
+    findings = []
+    if actual not in recorded:
+        said = ", ".join(f"{h[:12]}…" for h in sorted(recorded)) or "nothing"
+        findings.append(Finding("Violation", source, SK.sha256.value, actual,
+                                f"{name} has changed since the graph was built (sha256 {actual[:12]}…, graph says {said})",
+                                g, "source-hash"))
     text = data.decode("utf-8", errors="replace")
-    spans = {span: p for span, p in props.items() if OA.exact.value in p}  # segments have no exact text
-    for span, p in sorted(spans.items(), key=lambda item: item[0].value):
-        start, end = int(p[OA.start.value].value), int(p[OA.end.value].value)
-        exact = p[OA.exact.value].value
-        if text[start:end] != exact:
-            users = ", ".join(sorted(evidence_of[span.value])) or "nothing"
-            findings.append(Finding("Violation", span.value, OA.exact.value, text[start:end],
-                                    f"the article reads {text[start:end]!r} at {start}-{end}, not {exact!r} (evidence of {users})",
-                                    graph_iri, "span-text"))
-    return findings, len(spans)
+    for span, values in sorted(spans.items()):
+        one = {k: v[0] for k, v in values.items() if len(v) == 1}
+        try:
+            start, end, _ = int(one["start"]), int(one["end"]), one["exact"]
+        except (KeyError, ValueError):
+            continue  # not one exact text and one integer offset each: SHACL says what is wrong
+        problem = _misread(text, start, end, one)
+        if problem:
+            users = ", ".join(_evidence_of(store, g, span)) or "nothing"
+            findings.append(Finding("Violation", span, problem[0], problem[1], f"{problem[2]} (evidence of {users})",
+                                    g, "span-text"))
+    return Checked(tuple(findings), len(spans), name, actual)
 
 
-def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | None = None) -> Report:
-    """Validate every article graph of ``dataset`` with SHACL and against its text."""
-    by_graph = graphs_of(dataset)
-    shapes = load_shapes(shapes_dir)
-    shared = [q for g in (ONTOLOGY_GRAPH, ENTITIES_GRAPH, REFERENCE_GRAPH) for q in by_graph.get(g.value, [])]
-    shared_graph = _to_rdflib(shared)
-    findings: list[Finding] = []
-    articles = spans = 0
-    for graph_iri in sorted(set(by_graph) - NOT_ARTICLE_GRAPHS):
-        quads = by_graph[graph_iri]
-        data = _to_rdflib(quads)
-        data += shared_graph
-        findings += shacl_findings(graph_iri, data, shapes)
-        found, checked = text_findings(graph_iri, quads, seeds)
-        findings += found
-        articles += 1
-        spans += checked
-        if progress:
-            progress(f"validated {graph_iri.rsplit('/', 1)[-1]}: {checked} spans")
-    conforms = not any(f.severity == "Violation" for f in findings)
-    return Report(conforms, tuple(findings), articles, spans)
+def _misread(text: str, start: int, end: int, span: dict[str, str]) -> tuple[str, str, str] | None:
+    """(property, what the article has, message) if the span's words are not the article's at its offsets."""
+    oa = PREFIXES["oa"]
+    exact = span["exact"]
+    if not 0 <= start <= end <= len(text) or text[start:end] != exact:
+        return oa + "exact", text[start:end], f"the article reads {text[start:end]!r} at {start}-{end}, not {exact!r}"
+    prefix, suffix = span.get("prefix"), span.get("suffix")
+    before, after = text[max(0, start - len(prefix or "")):start], text[end:end + len(suffix or "")]
+    if prefix is not None and before != prefix:
+        return oa + "prefix", before, f"the article reads {before!r} before {start}, not the recorded prefix {prefix!r}"
+    if suffix is not None and after != suffix:
+        return oa + "suffix", after, f"the article reads {after!r} after {end}, not the recorded suffix {suffix!r}"
+    return None
+
+
+def _evidence_of(store: ox.Store, g: str, span: str) -> list[str]:
+    query = f"SELECT DISTINCT ?c WHERE {{ GRAPH <{g}> {{ ?c <{SK.evidence.value}> <{span}> }} }} ORDER BY ?c"
+    return [row[0].value for row in _rows(store, query)]
+
+
+# ------------------------------------------------------------------ the cache
+
+
+class _Cache:
+    """Checked articles by key in a SQLite file (nothing is kept without a file)."""
+
+    def __init__(self, path: Path | None):
+        self.db: sqlite3.Connection | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.db = self._open(path)
+            except sqlite3.DatabaseError:  # a damaged cache only means checking again
+                path.unlink(missing_ok=True)
+                self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        return db
+
+    def __enter__(self) -> _Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.db is not None:
+            self.db.close()
+
+    def get(self, key: str) -> Checked | None:
+        if self.db is None:
+            return None
+        row = self.db.execute("SELECT entry FROM checked WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        raw = json.loads(row[0])
+        return Checked(tuple(Finding(**f) for f in raw["findings"]), raw["spans"], raw["article"], raw["sha256"])
+
+    def put(self, entries: dict[str, Checked]) -> None:
+        if self.db is not None:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)",
+                                    ((k, json.dumps(asdict(c), ensure_ascii=False)) for k, c in entries.items()))
+
+    def retain(self, keys: set[str]) -> None:
+        """Forget every entry but ``keys``."""
+        if self.db is not None:
+            with self.db:
+                self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
+                self.db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+                self.db.execute("DELETE FROM checked WHERE key NOT IN (SELECT key FROM wanted)")
+                self.db.execute("DROP TABLE wanted")
