@@ -248,7 +248,7 @@ def test_cli_refuses_a_frame_in_another_format_and_a_non_rdf_extension(built: La
     result = run_cli(*cli_args(built, "--frame", "jurisdiction", "--format", "ttl"))
     assert result.code == ExitCode.USAGE and "--frame writes JSON-LD" in result.err
     result = run_cli(*cli_args(built, "-o", tmp_path / "x.json"))
-    assert result.code != ExitCode.OK and "not an RDF format" in result.err
+    assert result.code == ExitCode.USAGE and "not an RDF format" in result.err
     assert not (tmp_path / "x.json").exists()
 
 

@@ -27,6 +27,12 @@ class SanctuaryError(Exception):
     exit_code = ExitCode.ERROR
 
 
+class UsageError(SanctuaryError):
+    """The command was given something it cannot use: a format, an option that needs another, a file it cannot write."""
+
+    exit_code = ExitCode.USAGE
+
+
 class InputError(SanctuaryError):
     """A seed file, fact sheet or article is wrong; names the file and line."""
 

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from . import ids
-from .errors import InputError, SanctuaryError
+from .errors import InputError, SanctuaryError, UsageError
 from .files import resources
 from .formats import Format
 from .jsonld import Compactor
@@ -90,7 +90,7 @@ def read_graphs(dataset: Path, graphs: Sequence[str] = ()) -> dict[str, list[ox.
 def export(dataset: Path, output: BinaryIO, fmt: Format = Format.NQUADS, graphs: Sequence[str] = ()) -> Exported:
     """Write the built dataset, or some of its graphs, to ``output`` in ``fmt``."""
     if not fmt.is_rdf:
-        raise SanctuaryError(f"{fmt.value} is not an RDF format: use ttl, trig, nt, nq or jsonld")
+        raise UsageError(f"{fmt.value} is not an RDF format: use ttl, trig, nt, nq or jsonld")
     by_graph = read_graphs(dataset, graphs)
     quads = [q for g in by_graph.values() for q in g]
     chosen = tuple(by_graph)
@@ -119,7 +119,7 @@ def export_frame(dataset: Path, output: BinaryIO, frame: str = "jurisdiction", f
     but the inferred one), rearranged; integers are written as JSON numbers.
     """
     if frame not in FRAMES:
-        raise SanctuaryError(f"no frame {frame!r}: one of {', '.join(FRAMES)}")
+        raise UsageError(f"no frame {frame!r}: one of {', '.join(FRAMES)}")
     by_graph = read_graphs(dataset, graphs)
     if not graphs:
         by_graph.pop(ids.INFERRED_GRAPH.value, None)

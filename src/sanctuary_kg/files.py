@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import UsageError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -61,10 +64,14 @@ def replacing(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
     Works for files and folders. On any error the temporary is removed and
-    ``target`` is left as it was.
+    ``target`` is left as it was. A target that cannot be written is a
+    :class:`~sanctuary_kg.errors.UsageError` naming it.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise unwritable(target, error) from None
     os.close(fd)
     os.unlink(name)
     temporary = Path(name)
@@ -78,8 +85,25 @@ def replacing(target: Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(temporary, target)
+    except OSError as error:
+        if error.filename in (str(temporary), str(target)) or error.errno in _FULL:
+            raise unwritable(target, error) from None
+        raise
     finally:
         if temporary.is_dir():
             shutil.rmtree(temporary, ignore_errors=True)
         elif temporary.exists():
             temporary.unlink()
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def unwritable(target: Path, error: OSError) -> UsageError:
+    """The one-line error for a file or folder that cannot be written, naming it and why."""
+    blocker = next((p for p in target.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        why = f"{blocker} is a file, not a folder"
+    else:
+        why = error.strerror or type(error).__name__
+    return UsageError(f"cannot write {target}: {why}; give a path in a folder you can write")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import SanctuaryError
+from .errors import UsageError
 
 
 class Format(enum.Enum):
@@ -56,14 +56,14 @@ class Format(enum.Enum):
         suffix = Path(path).suffix.lstrip(".").lower()
         found = _BY_SUFFIX.get(suffix)
         if found is None:
-            raise SanctuaryError(f"cannot tell the format of {path} from its extension: give --format")
+            raise UsageError(f"cannot tell the format of {path} from its extension: give --format")
         return found
 
     @classmethod
     def parse(cls, name: str) -> Format:
         found = _BY_SUFFIX.get(name.lower().lstrip("."))
         if found is None:
-            raise SanctuaryError(f"unknown format {name!r}: one of {', '.join(f.value for f in cls)}")
+            raise UsageError(f"unknown format {name!r}: one of {', '.join(f.value for f in cls)}")
         return found
 
 

@@ -24,9 +24,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from . import ids
-from .errors import EndpointError, SanctuaryError
+from .access import check_url, shown
+from .errors import EndpointError, UsageError
 from .export import read_graphs
-from .remote import Client, check_url, shown
+from .remote import Client
 
 Progress = Callable[[str], None]
 GENERIC = "generic"
@@ -51,21 +52,21 @@ def endpoints(url: str | None, layout: str = "fuseki", *, query: str | None = No
               store: str | None = None) -> Endpoints:
     """The endpoints of ``url`` in ``layout``; ``query``, ``update`` and ``store`` override them."""
     if layout != GENERIC and layout not in LAYOUTS:
-        raise SanctuaryError(f"unknown layout {layout!r}: one of {', '.join([*LAYOUTS, GENERIC])}")
+        raise UsageError(f"unknown layout {layout!r}: one of {', '.join([*LAYOUTS, GENERIC])}")
     if layout == GENERIC:
         if url:
-            raise SanctuaryError("the generic layout takes --query-url and --store-url, not a dataset URL")
+            raise UsageError("the generic layout takes --query-url and --store-url, not a dataset URL")
         derived: dict[str, str] = {}
     else:
         if not url:
-            raise SanctuaryError(f"give the dataset URL of the {layout} server (or use --layout generic)")
-        base = check_url(url, "dataset").rstrip("/")
+            raise UsageError(f"give the dataset URL of the {layout} server (or use --layout generic)")
+        base = check_url(url, "dataset", dataset=True).rstrip("/")
         derived = {service: f"{base}/{path}" for service, path in LAYOUTS[layout].items()}
     chosen = {"query": query or derived.get("query"), "update": update or derived.get("update"),
               "store": store or derived.get("store")}
     missing = [f"--{name}-url" for name in ("query", "store") if not chosen[name]]
     if missing:
-        raise SanctuaryError(f"the {layout} layout needs {' and '.join(missing)}")
+        raise UsageError(f"the {layout} layout needs {' and '.join(missing)}")
     for name, value in chosen.items():
         if value:
             check_url(value, name)
@@ -90,7 +91,7 @@ class LoadReport:
     seconds: float
     dry_run: bool
     credentials: str | None  # where the credentials came from; never their value
-    pruned: tuple[str, ...] = ()  # graphs deleted from the server because the dataset no longer has them
+    pruned: tuple[str, ...] = ()  # graphs deleted (on a dry run: to delete) because the dataset no longer has them
 
     @property
     def triples(self) -> int:
@@ -111,10 +112,11 @@ def load(dataset: Path, endpoints: Endpoints, graphs: Sequence[str] = (), *, dry
     """PUT every graph of the built dataset (or only ``graphs``) to ``endpoints``, then verify the counts.
 
     With ``prune``, graphs under the project's graph namespace that the server
-    holds but the dataset no longer has are deleted. A dry run sends nothing.
+    holds but the dataset no longer has are deleted. A dry run changes nothing:
+    with ``prune`` it asks the server which graphs it would delete.
     """
     if prune and graphs:
-        raise SanctuaryError("--prune needs the whole dataset: leave out --graph")
+        raise UsageError("--prune needs the whole dataset: leave out --graph")
     client = client or Client()
     by_graph = read_graphs(dataset, graphs)
     source = client.credentials(endpoints.store)
@@ -130,8 +132,9 @@ def load(dataset: Path, endpoints: Endpoints, graphs: Sequence[str] = (), *, dry
         if progress and not dry_run:
             progress(f"{number}/{len(by_graph)} {ids.compact(graph)}: {len(quads)} triples "
                      f"in {loads[-1].seconds:.2f} s")
-    if dry_run:
-        return LoadReport(endpoints, tuple(loads), 0.0, True, source.source if source else None)
+    if dry_run:  # only a query, to say which graphs --prune would delete
+        stale = stale_graphs(client, endpoints.query, set(by_graph)) if prune else ()
+        return LoadReport(endpoints, tuple(loads), 0.0, True, source.source if source else None, stale)
     pruned = _prune(client, endpoints, set(by_graph), progress) if prune else ()
     found = count_triples(client, endpoints.query, list(by_graph))
     checked = tuple(GraphLoad(g.graph, g.triples, found.get(g.graph, 0), g.seconds, g.size) for g in loads)
@@ -165,13 +168,18 @@ def server_graphs(client: Client, query_url: str) -> list[str]:
     return sorted(row[0].value for row in results.rows if row[0] is not None and row[0].value.startswith(namespace))
 
 
+def stale_graphs(client: Client, query_url: str, keep: set[str]) -> tuple[str, ...]:
+    """The project's graphs on the endpoint that are not in ``keep``: what ``--prune`` deletes."""
+    return tuple(g for g in server_graphs(client, query_url) if g not in keep)
+
+
 def _prune(client: Client, endpoints: Endpoints, keep: set[str], progress: Progress | None) -> tuple[str, ...]:
-    stale = [g for g in server_graphs(client, endpoints.query) if g not in keep]
+    stale = stale_graphs(client, endpoints.query, keep)
     for graph in stale:
         client.request("DELETE", graph_url(endpoints.store, graph), what=f"the DELETE of graph {ids.compact(graph)}")
         if progress:
             progress(f"deleted {ids.compact(graph)}: the dataset no longer has it")
-    return tuple(stale)
+    return stale
 
 
 def _string(text: str) -> str:

@@ -42,7 +42,10 @@ _NUMERIC = {XSD[t].value for t in ("integer", "decimal", "double", "float", "non
 _STRING = XSD.string.value
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-MIN_WIDTH = 8
+MIN_WIDTH = 8  # a column narrower than this is cut only when nothing else fits
+TINY_WIDTH = 4  # text at its narrowest: three characters and …
+IRI_WIDTH = 24  # ids keep this much while text can give way
+LONG_TEXT = 24  # a text column wider than this is long (a quote, a title, an address)
 HIGHLIGHT = ("\x1b[1;33m", "\x1b[0m")  # bold yellow on a terminal
 MARKERS = ("[[", "]]")  # around the span in plain output
 _STATUS = {
@@ -72,10 +75,16 @@ def check(form: str, fmt: Format) -> None:
     """Fail early when ``fmt`` cannot carry results of ``form``."""
     if form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPHS:
-            raise QueryError(f"a {form} query gives triples: use --format ttl, nt or jsonld (not {fmt.value})")
+            raise QueryError(f"{_a(form)} {form} query gives triples: use --format ttl, nt or jsonld "
+                             f"(not {fmt.value})")
     elif fmt not in TABULAR:
-        raise QueryError(f"a {form} query gives a result table: use --format table, csv, tsv, json or xml "
+        raise QueryError(f"{_a(form)} {form} query gives a result table: use --format table, csv, tsv, json or xml "
                          f"(not {fmt.value})")
+
+
+def _a(word: str) -> str:
+    """The indefinite article for ``word``: an ASK, a SELECT."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 # ------------------------------------------------------------------ table
@@ -95,16 +104,27 @@ def cell(term: Term | None) -> str:
 def table(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], width: int | None = None) -> str:
     """An aligned text table; cells are cut with … only when ``width`` is given and exceeded.
 
-    Text columns give way first; IRIs keep their ends (``id:claim/…/elrich-force-of-law``).
+    To fit, IRIs of things become their shortest ids that still tell the rows apart
+    (``elrich-force-of-law`` for ``id:claim/002_99daf81b38207396/elrich-force-of-law``);
+    then long text (quotes, titles, addresses) gives way first, then short text, IRIs last,
+    and IRIs keep their ends. Numbers are never cut.
     """
+    columns = range(len(variables))
     cells = [[cell(t) for t in row] for row in rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
-    numeric = [bool(rows) and all(_is_number(r[i]) for r in rows if r[i] is not None) for i in range(len(variables))]
-    iris = [bool(rows) and all(isinstance(r[i], ox.NamedNode) for r in rows if r[i] is not None)
-            for i in range(len(variables))]
-    if width is not None:  # text gets twice the room of IRIs
-        weights = [1 if iris[i] else 2 for i in range(len(widths))]
-        widths = fit(widths, width - 2 * (len(widths) - 1), weights)
+    numeric = [bool(rows) and all(_is_number(r[i]) for r in rows if r[i] is not None) for i in columns]
+    iris = [bool(rows) and all(isinstance(r[i], ox.NamedNode) for r in rows if r[i] is not None) for i in columns]
+    widths = _widths(variables, cells)
+    available = None if width is None else width - 2 * (len(widths) - 1)
+    if available is not None and sum(widths) > available:
+        for i in columns:
+            if iris[i]:
+                short = short_names([r[i] for r in cells])
+                for r in cells:
+                    r[i] = short.get(r[i], r[i])
+        widths = _widths(variables, cells)
+        kinds = ["number" if numeric[i] else "iri" if iris[i] and _compact(r[i] for r in cells)
+                 else "long" if widths[i] > LONG_TEXT else "text" for i in columns]
+        widths = fit(widths, available, kinds)
 
     def line(values: Sequence[str]) -> str:
         parts = []
@@ -120,24 +140,58 @@ def table(variables: Sequence[str], rows: Sequence[Sequence[Term | None]], width
     return "\n".join(out) + "\n"
 
 
-def fit(widths: Sequence[int], available: int, weights: Sequence[int] | None = None,
-        minimum: int = MIN_WIDTH) -> list[int]:
-    """Narrow the widest columns (relative to their ``weights``) until the row fits ``available``.
+def _compact(names: Iterable[str]) -> bool:
+    """Whether the names are ids or prefixed names (not web addresses, which read like text)."""
+    return all(not name or "://" not in name for name in names)
 
-    No column goes below ``minimum``.
+
+def _widths(variables: Sequence[str], cells: Sequence[Sequence[str]]) -> list[int]:
+    return [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]
+
+
+def short_names(names: Sequence[str]) -> dict[str, str]:
+    """The shortest ends of ``id:`` names that still tell them apart (the same number of segments for all).
+
+    >>> short_names(["id:claim/002_a/elrich-force-of-law", "id:claim/003_b/trust-act", "sk:County"])
+    {'id:claim/002_a/elrich-force-of-law': 'elrich-force-of-law', 'id:claim/003_b/trust-act': 'trust-act'}
+    >>> short_names(["id:claim/002_a/intro", "id:claim/003_b/intro"])
+    {'id:claim/002_a/intro': '002_a/intro', 'id:claim/003_b/intro': '003_b/intro'}
+    """
+    paths = {n: n[3:].split("/")[1:] for n in dict.fromkeys(names) if n.startswith("id:") and "/" in n}
+    if not paths:
+        return {}
+    for keep in range(1, max(len(p) for p in paths.values()) + 1):
+        ends = {n: "/".join(p[-keep:]) for n, p in paths.items()}
+        if len(set(ends.values())) == len(ends) and all(ends.values()):
+            return ends
+    return {}
+
+
+def fit(widths: Sequence[int], available: int, kinds: Sequence[str] | None = None,
+        minimum: int = MIN_WIDTH) -> list[int]:
+    """Narrow columns until the row fits ``available``: by kind, the widest of a kind first.
+
+    ``kinds`` says what each column holds: ``long`` text gives way first (to ``minimum``),
+    then ``text``, then ``iri`` (ids, to IRI_WIDTH), then text to a few characters, then ids
+    to ``minimum``; a ``number`` never does.
 
     >>> fit([10, 80, 30], 60)
     [10, 25, 25]
-    >>> fit([10, 80, 30], 60, weights=[1, 2, 1])
-    [10, 33, 17]
+    >>> fit([30, 80, 12, 4], 60, ["iri", "long", "text", "number"])
+    [30, 14, 12, 4]
+    >>> fit([30, 80, 12, 4], 40, ["iri", "long", "text", "number"])
+    [24, 6, 6, 4]
     """
     widths = list(widths)
-    weights = list(weights or [1] * len(widths))
-    while sum(widths) > available:
-        widest = max(range(len(widths)), key=lambda i: widths[i] / weights[i] if widths[i] > minimum else -1.0)
-        if widths[widest] <= minimum:
-            break
-        widths[widest] -= 1
+    kinds = list(kinds or ["text"] * len(widths))
+    steps = [({"long"}, minimum), ({"text"}, minimum), ({"iri"}, IRI_WIDTH), ({"long", "text"}, TINY_WIDTH),
+             ({"iri"}, minimum)]
+    for shrinking, floor in steps:
+        while sum(widths) > available:
+            candidates = [i for i, k in enumerate(kinds) if k in shrinking and widths[i] > floor]
+            if not candidates:
+                break
+            widths[max(candidates, key=lambda i: widths[i])] -= 1
     return widths
 
 

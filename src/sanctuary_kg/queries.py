@@ -32,6 +32,7 @@ SELECT ?claim WHERE {
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import enum
@@ -99,7 +100,12 @@ class Prepared:
 
     form: str
     variables: tuple[str, ...]
-    text: str
+    text: str  # what runs: the query, after the declarations of the project's prefixes it lacks
+    lines_before: int = 0  # lines of declarations before the query as written (errors name lines of that)
+
+    def run(self, target: Target) -> Results:
+        """Run the query on ``target``; a syntax error names the line of the query as written."""
+        return target.run(self.text, self.form, self.lines_before)
 
 
 Resolver = Callable[[str, str | None], ox.NamedNode]
@@ -247,11 +253,22 @@ def _check_with_oxigraph(text: str, at: int | None, parameters: Sequence[Paramet
         ParamType.INTEGER: ox.Literal("1", datatype=ids.XSD.integer),
         ParamType.DATE: ox.Literal("2000-01-01", datatype=ids.XSD.date),
     }
+    try:
+        ox.Store().query(text)  # on an empty store: only ASK is answered at once, and with nothing
+    except SyntaxError as error:
+        raise QueryError(f"{path}: Oxigraph cannot parse the query: {querytext.syntax_problem(error, text)}") from None
+    if not parameters:
+        return
     candidate = with_values(text, at, [(p.name, samples[p.type]) for p in parameters])
     try:
         ox.Store().query(candidate)
     except SyntaxError as error:
-        raise QueryError(f"{path}: Oxigraph cannot parse the query: {error}") from None
+        problem = querytext.syntax_problem(error, candidate)
+        where = text[:at].count("\n") + 1  # the line of WHERE {; the VALUES block is the next line of candidate
+        if problem.line is not None and problem.line > where:
+            problem = dataclasses.replace(problem, line=max(where, problem.line - 2))
+        raise QueryError(f"{path}: Oxigraph cannot parse the query with its parameters bound (in a VALUES block "
+                         f"at the WHERE clause): {problem}") from None
 
 
 # ------------------------------------------------------------------ binding
@@ -355,4 +372,4 @@ def prepare(text: str, where: str = "the query") -> Prepared:
         raise QueryError(f"{where} is empty: give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     parsed = querytext.parse(text, where, ids.PREFIXES)
     missing = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in ids.PREFIXES.items() if p not in parsed.prefixes)
-    return Prepared(parsed.form, parsed.variables, missing + text)
+    return Prepared(parsed.form, parsed.variables, missing + text, missing.count("\n"))

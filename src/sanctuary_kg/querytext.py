@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pyparsing import ParseException
@@ -44,6 +44,10 @@ _TOKEN = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>',
     re.DOTALL,
 )
+
+
+_OXIGRAPH_AT = re.compile(r"error at (\d+):(\d+): ")
+_SERVICE = re.compile(r"(?i)(?<![\w?$:])SERVICE\s+(?:SILENT\s+)?<([^<>\s]*)>")
 
 
 @dataclass(frozen=True)
@@ -171,3 +175,106 @@ def _certain(node: Any) -> set[Variable]:
     if name in ("Filter", "Extend", "AggregateJoin", "Group", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet"):
         return _certain(node["p"])
     return set()
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """Where Oxigraph's parser stopped in a text, and why, in words."""
+
+    line: int | None
+    column: int | None
+    detail: str
+    near: str = ""  # the line it stopped in
+
+    def __str__(self) -> str:
+        at = f"line {self.line}, column {self.column}: " if self.line is not None else ""
+        return at + self.detail + (f" (near {self.near!r})" if self.near else "")
+
+
+def syntax_problem(error: SyntaxError, text: str) -> SyntaxProblem:
+    """Read Oxigraph's SyntaxError for ``text``: position, a readable reason, the line.
+
+    >>> import pyoxigraph as ox
+    >>> try:
+    ...     ox.Store().query("SELECT ?x WHERE { ?s ?p ?o }\\nGROUP BY ?s")
+    ... except SyntaxError as error:
+    ...     print(syntax_problem(error, "SELECT ?x WHERE { ?s ?p ?o }\\nGROUP BY ?s"))
+    line 2, column 12: the SELECT contains a variable that is unbound (near 'GROUP BY ?s')
+    """
+    message = str(error)
+    at = _OXIGRAPH_AT.match(message)
+    if at is None:
+        return SyntaxProblem(None, None, _explain(message))
+    line, column = int(at[1]), int(at[2])
+    lines = text.split("\n")
+    near = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return SyntaxProblem(line, column, _explain(message[at.end():]), near if len(near) <= 60 else near[:59] + "…")
+
+
+def syntax_error(error: SyntaxError, text: str, where: str = "the query", lines_before: int = 0) -> QueryError:
+    """Oxigraph's SyntaxError for ``text`` as one line, with its line and column.
+
+    ``lines_before`` lines of ``text`` were put there before what a person wrote
+    (prefix declarations), so the line named is the line in their text.
+
+    >>> import pyoxigraph as ox
+    >>> text = "PREFIX ex: <http://example.org/>\\nSELECT (1 AS ?s) WHERE { ?s ?p ?o }"
+    >>> try:
+    ...     ox.Store().query(text)
+    ... except SyntaxError as error:
+    ...     print(syntax_error(error, text, lines_before=1))  # doctest: +ELLIPSIS
+    the query does not parse: line 1, column 36: the SELECT overrides an existing variable using an expression (near ...)
+    """
+    problem = syntax_problem(error, text)
+    if problem.line is not None and problem.line > lines_before:
+        problem = replace(problem, line=problem.line - lines_before)
+    return QueryError(f"{where} does not parse: {problem}")
+
+
+def _explain(detail: str) -> str:
+    """Oxigraph's "expected one of ..." list made readable: its sentences, else its tokens (no character classes)."""
+    detail = " ".join(detail.split())
+    listed = re.match(r"expected (?:one of )?(.*)$", detail)
+    if listed is None:
+        return detail[:200]
+    items = _items(listed[1])
+    sentences = [i for i in items if " " in i and not i.startswith(("[", '"', "'"))]
+    if sentences:
+        return "; ".join(s[0].lower() + s[1:] if s[1:2].islower() else s for s in sentences)
+    tokens = [i for i in items if not i.startswith("[")]
+    if not tokens:
+        return "unexpected text here"
+    return "expected " + ", ".join(tokens[:8]) + (", …" if len(tokens) > 8 else "")
+
+
+def _items(listing: str) -> list[str]:
+    """The items of a comma-separated list, commas inside [...] and "..." left alone."""
+    items: list[str] = []
+    current: list[str] = []
+    depth, quoted, escaped = 0, False, False
+    for char in listing:
+        if quoted:
+            quoted = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            quoted = True
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    items.append("".join(current).strip())
+    return [i for i in items if i]
+
+
+def service_iris(text: str) -> list[str]:
+    """The IRIs a query names in ``SERVICE <...>`` clauses, in order, each once.
+
+    >>> service_iris("SELECT * WHERE { SERVICE SILENT <http://a/sparql> { ?s ?p ?o } }")
+    ['http://a/sparql']
+    """
+    return list(dict.fromkeys(m[1] for m in _SERVICE.finditer(text)))

@@ -1,98 +1,29 @@
-"""HTTP to a remote store: credentials from the environment, retries with back-off, one-line errors.
+"""HTTP to a remote store: credentials sent, retries with back-off, one-line errors.
 
-Credentials come from ``SANCTUARY_KG_TOKEN`` (a bearer token), or from
-``SANCTUARY_KG_USER`` and ``SANCTUARY_KG_PASSWORD`` (HTTP Basic), or from the
-netrc file (``$NETRC`` or ``~/.netrc``) entry for the endpoint's host; never from
-the command line or a URL. No message, report or ``repr`` holds them.
-
->>> creds = Credentials.find("http://localhost:3030/ds",
-...                          {"SANCTUARY_KG_USER": "ann", "SANCTUARY_KG_PASSWORD": "s3cret"})
->>> creds
-Credentials(source='SANCTUARY_KG_USER and SANCTUARY_KG_PASSWORD')
->>> creds.header
-'Basic YW5uOnMzY3JldA=='
+Credentials and URL checks live in :mod:`sanctuary_kg.access` (the same for
+queries and loads); they are never shown. Connection failures, timeouts, 5xx
+and 429 answers are retried; a ``Retry-After`` header is honoured, up to
+:data:`MAX_RETRY_AFTER` seconds.
 """
 
 from __future__ import annotations
 
-import base64
+import email.utils
 import http.client
-import netrc
-import os
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from .access import PASSWORD, TOKEN, USER, Credentials, check_url, opener, shown, unauthorized
 from .errors import EndpointError
 from .sparql import Results, parse_json_results
 
-TOKEN = "SANCTUARY_KG_TOKEN"
-USER = "SANCTUARY_KG_USER"
-PASSWORD = "SANCTUARY_KG_PASSWORD"
+__all__ = ["PASSWORD", "TOKEN", "USER", "Client", "Credentials", "Response", "check_url", "shown"]
 RETRIED = frozenset({429, 500, 502, 503, 504})  # worth another try; other codes will not change
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """The ``Authorization`` header for an endpoint, and where it came from (never shown)."""
-
-    source: str
-    header: str = field(repr=False)
-
-    @classmethod
-    def find(cls, url: str, environ: Mapping[str, str] | None = None,
-             netrc_file: Path | None = None) -> Credentials | None:
-        """Credentials for ``url`` from the environment, else from the netrc file; None if there are none."""
-        env = os.environ if environ is None else environ
-        if env.get(TOKEN):
-            return cls(TOKEN, f"Bearer {env[TOKEN]}")
-        if env.get(USER) or env.get(PASSWORD):
-            if not (env.get(USER) and env.get(PASSWORD)):
-                raise EndpointError(f"set both {USER} and {PASSWORD}, or neither")
-            return cls(f"{USER} and {PASSWORD}", _basic(env[USER], env[PASSWORD]))
-        path = netrc_file or Path(env.get("NETRC") or Path.home() / ".netrc")
-        host = urlsplit(url).hostname or ""
-        if not path.is_file():
-            return None
-        try:
-            entry = netrc.netrc(str(path)).authenticators(host)
-        except (netrc.NetrcParseError, OSError) as error:
-            line = getattr(error, "lineno", None)
-            raise EndpointError(f"cannot read {path}{f' line {line}' if line else ''}: fix it or set {USER}") from None
-        if entry is None or not entry[2]:
-            return None
-        return cls(f"{path} (machine {host})", _basic(entry[0], entry[2]))
-
-
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-
-
-def check_url(url: str, what: str = "endpoint") -> str:
-    """``url`` if it is an http(s) URL without credentials in it.
-
-    >>> check_url("http://localhost:3030/ds")
-    'http://localhost:3030/ds'
-    >>> check_url("http://ann:s3cret@localhost:3030/ds")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    sanctuary_kg.errors.EndpointError: the endpoint URL holds credentials: remove them and set SANCTUARY_KG_USER ...
-    """
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        raise EndpointError(f"the {what} URL holds credentials: remove them and set {USER} and {PASSWORD} "
-                            f"(or {TOKEN}) instead")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(f"the {what} URL must start with http:// or https:// and name a host, not {url!r}")
-    return url
-
-
-def shown(url: str) -> str:
-    """``url`` for messages: without its query string."""
-    return url.split("?", 1)[0]
+MAX_RETRY_AFTER = 30.0  # seconds: a longer Retry-After is cut to this
 
 
 @dataclass(frozen=True)
@@ -101,16 +32,9 @@ class Response:
     body: bytes
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """Never follow a redirect: it could carry the Authorization header to another host."""
-
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
 @dataclass(frozen=True)
 class Client:
-    """Sends requests to one server; retries connection failures, timeouts and 5xx answers."""
+    """Sends requests to one server; retries connection failures, timeouts, 5xx and 429 answers."""
 
     timeout: float = 60.0
     retries: int = 3
@@ -133,22 +57,24 @@ class Client:
         creds = self.credentials(url)
         if creds:
             headers["Authorization"] = creds.header
-        opener = urllib.request.build_opener(_NoRedirects)
+        send = opener()
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             try:
                 request = urllib.request.Request(url, data=body, headers=headers, method=method)
-                with opener.open(request, timeout=self.timeout) as answer:
+                with send.open(request, timeout=self.timeout) as answer:
                     return Response(answer.status, answer.read())
             except urllib.error.HTTPError as error:
                 if error.code not in RETRIED:
                     raise _refusal(error, method, url, body, creds, what) from None
                 failure = (f"answered {error.code} {error.reason}{_detail(error)}",
                            "see the server's log, then rerun the same command")
+                wait = retry_after(error.headers.get("Retry-After"))
             except (http.client.HTTPException, OSError) as error:  # URLError and TimeoutError are OSErrors
                 failure = _failure(getattr(error, "reason", error), self.timeout)
+                wait = None
             if attempt < attempts:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                self.sleep(self.backoff * 2 ** (attempt - 1) if wait is None else wait)
         tried = f" ({attempts} attempts)" if attempts > 1 else ""
         doing = f" during {what}" if what else ""
         raise EndpointError(f"{shown(url)} {failure[0]}{doing}{tried}: {failure[1]}")
@@ -167,11 +93,7 @@ def _refusal(error: urllib.error.HTTPError, method: str, url: str, body: bytes |
     doing = f" {what}" if what else f" {method}"
     code = error.code
     if code == 401:
-        if creds:
-            return EndpointError(f"{where} refused the credentials from {creds.source} (401 Unauthorized): check them")
-        host = urlsplit(url).hostname
-        return EndpointError(f"{where} wants credentials (401 Unauthorized): set {USER} and {PASSWORD} "
-                             f"(or {TOKEN}), or add a ~/.netrc entry for {host}")
+        return unauthorized(url, creds)
     if code == 403:
         return EndpointError(f"{where} forbids{doing} (403 Forbidden): give the account write access to the dataset"
                              " (Fuseki: start it with --update and allow this user)")
@@ -187,8 +109,30 @@ def _refusal(error: urllib.error.HTTPError, method: str, url: str, body: bytes |
                              " limit of the server or of the proxy in front of it (nginx: client_max_body_size),"
                              " or give the file of `sanctuary-kg export` to the store's bulk loader")
     if code in (301, 302, 303, 307, 308):
-        return EndpointError(f"{where} redirects to {error.headers.get('Location', '?')} ({code}): use that URL")
+        return EndpointError(f"{where} redirects to {shown(error.headers.get('Location', '?'))} ({code}): use that URL")
     return EndpointError(f"{where} answered {code} {error.reason}{_detail(error)}")
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), at most MAX_RETRY_AFTER.
+
+    >>> retry_after("7"), retry_after("86400"), retry_after(None), retry_after("soon")
+    (7.0, 30.0, None, None)
+    >>> retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0)
+    10.0
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        seconds = float(value)
+    else:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _detail(error: urllib.error.HTTPError) -> str:

@@ -69,7 +69,7 @@ def resolve(text: str, target: Target, range_: str | None = None) -> ox.NamedNod
     """
     iri = expand(text)
     if iri is not None:
-        return iri
+        return _known(iri, text.strip(), target, range_)
     wanted = text.strip()
     if not wanted:
         raise QueryError("an empty value names nothing: give an id, a label or an IRI")
@@ -81,17 +81,48 @@ def resolve(text: str, target: Target, range_: str | None = None) -> ox.NamedNod
     if len(chosen) > 1:
         listed = "; ".join(f"{ids.compact(c.iri)} ({c.name})" for c in chosen[:10])
         raise QueryError(f"{wanted!r} is ambiguous: it names {listed}; give one of these ids")
+    raise _unknown(wanted, wanted, found, target, range_)
+
+
+def _known(iri: ox.NamedNode, wanted: str, target: Target, range_: str | None) -> ox.NamedNode:
+    """``iri`` when the graph has it (and it is of ``range_``); else the error listing close candidates."""
+    query = f"""{_PROLOGUE}SELECT ?fits WHERE {{
+  VALUES ?thing {{ {iri} }}
+  FILTER EXISTS {{ {{ ?thing ?p ?o }} UNION {{ ?s ?p ?thing }} UNION {{ ?s ?thing ?o }}
+    UNION {{ GRAPH ?g {{ {{ ?thing ?p ?o }} UNION {{ ?s ?p ?thing }} UNION {{ ?s ?thing ?o }} }} }} }}
+  {_fits(range_)}
+}}"""
+    rows = target.run(query, "SELECT").rows
+    if rows and rows[0][0] is not None and rows[0][0].value == "true":
+        return iri
+    found = [Candidate(iri.value, _names([iri.value], target).get(iri.value, ids.compact(iri.value)), True, False)]
+    raise _unknown(wanted, _local_name(iri.value), found if rows else [], target, range_)
+
+
+def _unknown(wanted: str, looks_like: str, found: list[Candidate], target: Target, range_: str | None) -> QueryError:
+    """Why ``wanted`` names nothing of ``range_``: what it names instead, or what is close to ``looks_like``."""
     what = describe(range_, target)
     if found:
         others = "; ".join(f"{ids.compact(c.iri)} ({c.name})" for c in found[:5])
-        raise QueryError(f"{wanted!r} names {others}, which is not {what}")
-    close, close_enough = suggestions(wanted, target, range_)
+        return QueryError(f"{wanted!r} names {others}, which is not {what}")
+    close, close_enough = suggestions(looks_like, target, range_)
     if close_enough:
         hint = f"; did you mean {', '.join(close)}?"
     else:
         hint = f"; candidates: {', '.join(close)}" if close else ""
     nothing = f"{wanted!r} is not {what}" if range_ else f"nothing in the graph is called {wanted!r}"
-    raise QueryError(f"{nothing}: give an id, a label or an IRI{hint}")
+    return QueryError(f"{nothing}: give an id, a label or an IRI{hint}")
+
+
+def _local_name(iri: str) -> str:
+    """The last segment of an IRI, which ids, notations and labels are compared with.
+
+    >>> _local_name("https://w3id.org/sanctuary-kg/provision/detainers-need-judicial-warant")
+    'detainers-need-judicial-warant'
+    >>> _local_name("urn:x")
+    'x'
+    """
+    return re.split(r"[/#:]", iri.rstrip("/#"))[-1]
 
 
 def candidates(text: str, target: Target, range_: str | None = None) -> list[Candidate]:
@@ -177,10 +208,22 @@ def describe(range_: str | None, target: Target) -> str:
 }} LIMIT 1"""
     rows = target.run(query, "SELECT").rows
     label, scheme = rows[0] if rows else (None, None)
-    name = label.value if label is not None else ids.compact(range_)
+    name = label.value if label is not None else _humane(range_)
     if scheme is not None and scheme.value == "true":
         return f"one of the {name}"
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _humane(iri: str) -> str:
+    """A name for a class without a label, from its local name: prov:Agent is "agent".
+
+    >>> _humane("http://www.w3.org/ns/prov#SoftwareAgent")
+    'software agent'
+    """
+    local = _local_name(iri)
+    if not local:
+        return ids.compact(iri)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
 
 
 def _fits(range_: str | None) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import ids
-from .errors import QueryError
+from .errors import QueryError, ValidationFailed
 from .resolve import resolve
 from .sparql import Target, Term
 
@@ -75,6 +75,30 @@ class Trace:
     label: str | None
     types: tuple[str, ...]
     evidence: tuple[Evidence, ...]
+
+    @property
+    def broken(self) -> tuple[Evidence, ...]:
+        """Spans whose article changed, or whose text is no longer at their offsets."""
+        return tuple(e for e in self.evidence if e.article in (ArticleStatus.CHANGED, ArticleStatus.MOVED))
+
+    @property
+    def unchecked(self) -> tuple[Evidence, ...]:
+        """Spans whose article is not in the seeds folder."""
+        return tuple(e for e in self.evidence if e.article is ArticleStatus.MISSING)
+
+
+def notes(found: Trace, seeds: Path) -> list[str]:
+    """What a person should know about a trace that is not an error: spans that could not be checked."""
+    if not found.unchecked:
+        return []
+    return [f"{len(found.unchecked)} span(s) not checked: their article is not in {seeds}"]
+
+
+def check(found: Trace) -> None:
+    """Raise :class:`ValidationFailed` when a span of the trace no longer matches its article."""
+    if found.broken:
+        raise ValidationFailed(f"{len(found.broken)} span(s) no longer match their article: "
+                               "rebuild, then re-check the quotes")
 
 
 def trace(reference: str, target: Target, seeds: Path) -> Trace:

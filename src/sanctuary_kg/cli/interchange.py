@@ -85,7 +85,8 @@ def _count(number: int, noun: str) -> str:
 @click.option("--graph", "graphs", multiple=True, metavar="G",
               help="Only this graph: its IRI or name (entities, ontology, an article key). Repeat for more "
                    "[default: all].")
-@click.option("--dry-run", is_flag=True, help="Show what would be sent, and where; send nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent, and where; change nothing (with --prune, "
+                                             "ask the server which graphs would be deleted).")
 @click.option("--prune", is_flag=True,
               help="Also delete the server's graphs under the project's namespace that the dataset no longer has.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
@@ -115,8 +116,12 @@ def load(env: Env, url: str | None, layout: str, query_url: str | None, update_u
         for g in report.graphs:
             click.echo(f"would PUT {g.triples:>6} triples ({g.size:,} bytes) to "
                        f"{load_lib.graph_url(targets.store, g.graph)}")
-        click.echo(f"dry run: {_count(len(report.graphs), 'graph')}, {report.triples} triples for {targets.store}, "
-                   f"to be verified with {targets.query}; {credentials}; nothing sent")
+        for graph in report.pruned:
+            click.echo(f"would DELETE {load_lib.graph_url(targets.store, graph)}: the dataset no longer has it")
+        pruned = f", {_count(len(report.pruned), 'graph')} to delete" if prune else ""
+        sent = "only the query for the graphs to delete sent" if prune else "nothing sent"
+        click.echo(f"dry run: {_count(len(report.graphs), 'graph')}, {report.triples} triples for {targets.store}"
+                   f"{pruned}, to be verified with {targets.query}; {credentials}; {sent}")
         return
     width = max(len(compact(g.graph)) for g in report.graphs)
     click.echo(f"{'graph':<{width}}  {'triples':>8}  {'on server':>9}  {'seconds':>7}")
