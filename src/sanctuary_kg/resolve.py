@@ -25,6 +25,7 @@ from .sparql import Target
 
 ENTITY_KINDS = ("jurisdiction", "person", "organization", "order")
 _IRI_LIKE = re.compile(r"^<|^[A-Za-z][A-Za-z0-9+.-]*:(//|\S*$)")  # <...>, scheme://..., prefix:name
+_CLAIM_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a claim id without its source key
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in ids.PREFIXES.items())
 
 
@@ -126,37 +127,66 @@ def _local_name(iri: str) -> str:
 
 
 def candidates(text: str, target: Target, range_: str | None = None) -> list[Candidate]:
-    """Everything whose id, claim id, notation or label (any case) is ``text``."""
+    """Everything whose id, claim id, notation or label (any case) is ``text``.
+
+    Index look-ups come first: an entity id, a claim id or source key, a notation, a label
+    as typed. The scans (a claim id without its source key, a label in another case) run
+    only when those find nothing of ``range_`` by id, or when a claim may be meant, so a
+    typed id costs a few look-ups however large the graph is.
+    """
     entity_iris = []
     for kind in ENTITY_KINDS:
         with contextlib.suppress(ValueError):  # not IRI-safe, so not an id
             entity_iris.append(str(ids.entity(kind, text)))
-    entities = ""
+    typed, lower = ox.Literal(text), ox.Literal(text.lower())  # N-Triples terms, escaped by pyoxigraph
+    lookups = [  # each branch names the value itself: Oxigraph does not push a VALUES join into a UNION
+        f"{{ GRAPH ?g1 {{ ?thing dcterms:identifier {typed} }} BIND (\"id\" AS ?how) }}",
+        f"{{ GRAPH ?g3 {{ ?thing skos:notation {typed} }} BIND (\"id\" AS ?how) }}",
+        f"""{{ VALUES ?label {{ {typed} {ox.Literal(text, language="en")} }}
+      GRAPH ?g4 {{ ?thing rdfs:label|skos:prefLabel ?label }} BIND ("label" AS ?how) }}""",
+    ]
     if entity_iris:
-        entities = f"""{{ VALUES ?thing {{ {' '.join(entity_iris)} }}
-      GRAPH {ids.ENTITIES_GRAPH} {{ ?thing rdfs:label ?entityLabel }} BIND ("id" AS ?how) }} UNION"""
+        lookups.insert(0, f"""{{ VALUES ?thing {{ {' '.join(entity_iris)} }}
+      GRAPH {ids.ENTITIES_GRAPH} {{ ?thing rdfs:label ?entityLabel }} BIND ("id" AS ?how) }}""")
+    found = _matches(lookups, target, range_)
+    scans = []
+    if _CLAIM_ID.match(text) and (not any(c.fits and c.exact for c in found) or _may_be_a_claim(range_, target)):
+        scans.append(f"""{{ GRAPH ?g2 {{ ?thing a sk:Claim }} FILTER (STRENDS(STR(?thing), CONCAT("/", {typed})))
+      BIND ("id" AS ?how) }}""")
+    if not any(c.fits and c.exact for c in found):  # names live in the entities and ontology graphs
+        scans.append(f"""{{ {{ GRAPH {ids.ENTITIES_GRAPH} {{ ?thing rdfs:label ?anyCase }} }}
+      UNION {{ GRAPH {ids.ONTOLOGY_GRAPH} {{ ?thing rdfs:label|skos:prefLabel ?anyCase }} }}
+      FILTER (LCASE(STR(?anyCase)) = {lower}) BIND ("label" AS ?how) }}""")
+    if scans:
+        more = {c.iri: c for c in _matches(scans, target, range_)}
+        for c in found:
+            if c.iri in more:
+                more[c.iri] = Candidate(c.iri, c.name, c.exact or more[c.iri].exact, c.fits)
+        found = sorted({**{c.iri: c for c in found}, **more}.values(), key=lambda c: c.iri)
+    return found
+
+
+def _matches(branches: list[str], target: Target, range_: str | None) -> list[Candidate]:
     query = f"""{_PROLOGUE}SELECT DISTINCT ?thing ?how ?fits WHERE {{
-  VALUES (?text ?lower) {{ ({ox.Literal(text)} {ox.Literal(text.lower())}) }}
-  {{
-    {entities}
-    {{ GRAPH ?g1 {{ ?thing dcterms:identifier ?text }} BIND ("id" AS ?how) }}
-    UNION {{ GRAPH ?g2 {{ ?thing a sk:Claim ; dcterms:identifier ?identifier }}
-             BIND (STRAFTER(?identifier, "/") AS ?text) BIND ("id" AS ?how) }}
-    UNION {{ GRAPH ?g3 {{ ?thing skos:notation ?text }} BIND ("id" AS ?how) }}
-    UNION {{ GRAPH ?g4 {{ ?thing rdfs:label|skos:prefLabel ?label }}
-             BIND (LCASE(STR(?label)) AS ?lower) BIND ("label" AS ?how) }}
-  }}
+  {{ {" UNION ".join(branches)} }}
   {_fits(range_)}
 }}"""
-    rows = target.run(query, "SELECT").rows
     exact: dict[str, bool] = {}
     fits: dict[str, bool] = {}
-    for thing, how, fit in rows:
+    for thing, how, fit in target.run(query, "SELECT").rows:
         if isinstance(thing, ox.NamedNode):
             exact[thing.value] = exact.get(thing.value, False) or (how is not None and how.value == "id")
             fits[thing.value] = fit is not None and fit.value == "true"
     names = _names(sorted(exact), target)
     return [Candidate(iri, names.get(iri, ids.compact(iri)), exact[iri], fits[iri]) for iri in sorted(exact)]
+
+
+def _may_be_a_claim(range_: str | None, target: Target) -> bool:
+    """Whether a claim is of ``range_`` (no range, sk:Claim or a class above it)."""
+    if range_ is None or range_ == ids.SK.Claim.value:
+        return True
+    query = f"ASK {{ GRAPH {ids.ONTOLOGY_GRAPH} {{ {ids.SK.Claim} {ids.RDFS.subClassOf}+ {ox.NamedNode(range_)} }} }}"
+    return bool(target.run(query, "ASK").boolean)
 
 
 def suggestions(text: str, target: Target, range_: str | None = None, limit: int = 6) -> tuple[list[str], bool]:
