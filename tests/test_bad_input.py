@@ -144,3 +144,11 @@ def test_a_first_build_that_fails_leaves_no_build_folder(layout: Layout, run_cli
     result = run_cli("--seeds", layout.seeds, "--build-dir", layout.build, "build")
     assert result.code == ExitCode.INPUT
     assert not layout.dataset.exists() and not layout.store.exists()
+
+
+def test_a_claimant_without_a_role_is_refused(layout: Layout, failing_build):
+    # California is named in the article but speaks in none: it has no role in entities.yaml
+    line = edit(layout.seeds / "003_ac4e94ca39e181a2.yaml", "by: san-francisco", "by: california")
+    message = failing_build()
+    assert f"003_ac4e94ca39e181a2.yaml:{line}:" in message
+    assert "is by california, which has no role: give it one in entities.yaml (one of: advocate, agency" in message

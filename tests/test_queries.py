@@ -18,7 +18,8 @@ from sanctuary_kg.sparql import Results, Target
 QUERIES = resources() / "queries"
 STORED = ("claims-about-jurisdiction", "claims-per-source", "facts-without-evidence", "jurisdictions",
           "jurisdictions-by-provision", "officials", "orders", "provisions", "reader-comments", "statistics",
-          "trace-claim")
+          "trace-claim", "viewpoints-on-order", "viewpoints-on-jurisdiction", "provision-coverage",
+          "rollup-by-jurisdiction", "orders-by-status", "orders-covering-provision")
 # claim IRIs, compacted, of the five articles (Washington, King County, Montgomery County, California, Connecticut)
 WA, KING, MD, CA, CT = (f"id:claim/{key}/" for key in (
     "000_e0473f51d43d97b2", "001_a285dc5bd2db45e9", "002_99daf81b38207396", "003_ac4e94ca39e181a2",
@@ -802,9 +803,25 @@ def test_provision_coverage(target: Target) -> None:
          MD + "order-no-resources-no-nonpublic-access"),
         ("no-local-resources", "stated", "id:order/montgomery-police-policy", MD + "police-refuse-to-assist-ice"),
     ]
+    # the order bars ICE from non-public areas, so it limits ICE access: covered, by the narrower provision, with its words
+    narrower = [row for row in found if row[1].startswith("by a narrower provision")]
+    assert narrower == [
+        ("detainer-limits", "by a narrower provision: detainers-need-judicial-warrant",
+         "id:order/promoting-community-trust-executive-order", MD + "order-bars-assisting-ice"),
+        ("ice-access-limits", "by a narrower provision: no-ice-in-nonpublic-areas",
+         "id:order/promoting-community-trust-executive-order", MD + "order-no-resources-no-nonpublic-access"),
+    ]
     gaps = [row[0] for row in found if row[1] == "no evidence"]
-    assert len(gaps) == 17 and "detainers-only-serious-crimes" in gaps and "sensitive-locations" in gaps
+    assert len(gaps) == 15 and "detainers-only-serious-crimes" in gaps and "sensitive-locations" in gaps
+    assert "ice-access-limits" not in gaps and "detainer-limits" not in gaps
     assert all(row[2:] == ("", "") for row in found if row[1] == "no evidence")
+    assert {row[0] for row in found} == set(queries_provisions(target))  # every provision, once covered or a gap
+    # a provision stated there has no narrower-provision rows: limits-entanglement is stated, and narrower ones too
+    assert not [row for row in narrower if row[0] == "limits-entanglement"]
+
+
+def queries_provisions(target: Target) -> list[str]:
+    return [row[0] for row in rows(run(target, "provisions"), "notation")]
 
 
 def test_rollup_by_jurisdiction(target: Target) -> None:
@@ -840,6 +857,58 @@ def test_viewpoints_on_order(target: Target) -> None:
     ]
 
 
+def test_viewpoints_on_jurisdiction(target: Target, built: Layout) -> None:
+    found = run(target, "viewpoints-on-jurisdiction", jurisdiction="montgomery-county")
+    assert found.variables == ("role", "claimant", "kind", "claim", "source", "exact", "start", "end")
+    assert rows(found, "role", "claimant", "kind", "claim", "start", "end") == [
+        ("official", "Marc Elrich", "direct-quote", MD + "elrich-limited-resources", "2997", "3134"),
+        ("official", "Montgomery County officials", "reported-statement", MD + "officials-policies-not-sanctuary",
+         "2763", "2860"),
+        ("official", "Office of County Executive Marc Elrich", "direct-quote", MD + "elrich-office-order-aims",
+         "894", "1111"),
+        ("official", "Office of County Executive Marc Elrich", "direct-quote", MD + "elrich-office-current-policy",
+         "949", "979"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "headline-suburb-issues-order", "0", "91"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "order-bans-cooperation", "147", "295"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "officials-now-prohibited", "297", "449"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "violators-face-discipline", "788", "892"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "order-no-resources-no-nonpublic-access",
+         "1150", "1342"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "police-refuse-to-assist-ice", "2076", "2171"),
+        ("publisher", "BizPac Review", "reported-statement", MD + "other-agencies-policies", "2176", "2267"),
+        ("publisher", "The Washington Post", "reported-statement", MD + "order-bars-assisting-ice", "599", "754"),
+        ("publisher", "The Washington Post", "statistic", MD + "immigrant-share", "1929", "2006"),
+        ("publisher", "The Washington Post", "statistic", MD + "county-population", "1962", "2006"),
+        ("publisher", "The Washington Post", "reported-statement", MD + "county-includes-largest-suburb",
+         "1989", "2074"),
+        ("publisher", "The Washington Post", "reported-statement", MD + "not-called-sanctuary", "2304", "2419"),
+        ("publisher", "The Washington Post", "reported-statement", MD + "officials-said-in-2017", "2675", "2860"),
+    ]
+    # the same claims as claims-about-jurisdiction, which keeps to the reporting; each row's words are the article's
+    assert sorted(rows(found, "claim")) == sorted(rows(run(target, "claims-about-jurisdiction",
+                                                           jurisdiction="montgomery-county"), "claim"))
+    text = article(built, "002_99daf81b38207396")
+    for exact, start, end in rows(found, "exact", "start", "end"):
+        assert text[int(start):int(end)] == exact
+    # King County: officials, the publisher and a reader speak about it; reader comments count as the reader role
+    king = rows(run(target, "viewpoints-on-jurisdiction", jurisdiction="King County"), "role", "claimant", "kind")
+    assert sorted(set(king)) == [("official", "King County Council", "reported-statement"),
+                                 ("publisher", "Care2", "reported-statement"),
+                                 ("reader", "Winn Adams", "reader-comment")]
+    assert len(king) == 12
+
+
+def test_every_claimant_has_a_role(target: Target) -> None:
+    prepared = queries.prepare("""SELECT DISTINCT ?claimant ?role WHERE {
+        GRAPH ?g { ?claim a sk:Claim ; sk:claimant ?claimant }
+        OPTIONAL { GRAPH <https://w3id.org/sanctuary-kg/id/graph/entities> { ?claimant sk:role ?role } }
+    } ORDER BY ?claimant""")
+    found = [(cell(c), cell(r) if r else "") for c, r in target.run(prepared.text, prepared.form).rows]
+    assert len(found) == 23
+    assert [c for c, r in found if not r] == []
+    assert ("id:jurisdiction/san-francisco", "sk:AgencyRole") in found  # a jurisdiction speaking for itself
+
+
 # ------------------------------------------------------------------ where the parameters go
 
 
@@ -872,3 +941,12 @@ WHERE { GRAPH ?g { ?order <http://www.w3.org/2000/01/rdf-schema#label> ?label } 
     ask = queries.read(write(tmp_path, "q", header + """
 ASK { GRAPH ?g { ?order a <https://w3id.org/sanctuary-kg/ontology#Order> } }"""))
     assert queries.run(ask, {"order": "california-trust-act"}, target).boolean is True
+
+
+@pytest.mark.parametrize(("name", "scheme"), [("orders", "order-kind"), ("orders-by-status", "status")])
+def test_a_query_that_lists_a_scheme_in_its_description_lists_all_of_it(name: str, scheme: str) -> None:
+    from sanctuary_kg import ontology
+
+    description = " ".join(queries.find(QUERIES, name).description.split())
+    for notation in ontology.load(resources() / "ontology").lists[scheme]:
+        assert notation.replace("-", " ") in description, f"{name}: its description does not name {notation}"

@@ -95,6 +95,20 @@ def claim(key: str, claim_id: str) -> NamedNode:
     return NamedNode(f"{ID}claim/{key}/{claim_id}")
 
 
+def reference_statement(key: str, kind: str) -> NamedNode:
+    """The statement of the reference graph that gives jurisdiction ``key`` its ``kind`` of code, with its sources."""
+    return NamedNode(f"{ID}reference/{key}/{kind}")
+
+
+def package(name: str, version: str) -> NamedNode:
+    """A data package, at one version, that reference codes come from.
+
+    >>> package("addfips", "0.4.2").value
+    'https://w3id.org/sanctuary-kg/id/package/addfips/0.4.2'
+    """
+    return NamedNode(f"{ID}package/{name}/{version}")
+
+
 def compact(iri: str) -> str:
     """``iri`` as a prefixed name where a known prefix fits.
 

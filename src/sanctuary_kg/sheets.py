@@ -308,9 +308,10 @@ def _with_line(value: str, line: int) -> _Str:
 def _entity(r: _Reader, kind: str, key: str, node: Any, line: int) -> Entity:
     where = f"{kind} {key}"
     if kind == "jurisdiction":
-        f = r.mapping(node, where, {"label", "kind"}, {"within", "lookup"})
+        f = r.mapping(node, where, {"label", "kind"}, {"within", "lookup", "role"})
         return Entity(key, kind, r.text(f["label"], where), r.concept(f["kind"], "jurisdiction-kind", f"{where} kind"),
-                      r.slug(f["within"], f"{where} within") if "within" in f else None, None, line,
+                      r.slug(f["within"], f"{where} within") if "within" in f else None,
+                      r.concept(f["role"], "role", f"{where} role") if "role" in f else None, line,
                       r.text(f["lookup"], f"{where} lookup") if "lookup" in f else None)
     if kind == "order":
         f = r.mapping(node, where, {"label", "kind"})
@@ -336,6 +337,12 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
     def ref(node: Any, kinds: tuple[str, ...], where: str) -> str:
         key = r.text(node, where)
         entities.get(key, kinds, where, path, getattr(node, "line", 0))
+        return key
+
+    def _claimant(key: str, node: Any, claim_id: str) -> str:
+        if entities.by_id[key].role is None:
+            raise r.fail(f"claim {claim_id} is by {key}, which has no role: give it one in {entities.path.name} "
+                         f"(one of: {ontology.choices('role')})", node)
         return key
 
     publisher = ref(top["publisher"], ("organization",), "publisher")
@@ -388,7 +395,7 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
         claims.append(ClaimSpec(
             id=claim_id,
             kind=r.concept(f["kind"], "claim-kind", "claim kind"),
-            by=ref(f["by"], AGENT_KINDS, f"claim {claim_id} by"),
+            by=_claimant(ref(f["by"], AGENT_KINDS, f"claim {claim_id} by"), f["by"], claim_id),
             about=tuple(ref(a, tuple(ENTITY_KINDS.values()), f"claim {claim_id} about") for a in about),
             quote=r.quote(f["quote"], f"claim {claim_id} quote", node.line),
             provisions=tuple(r.concept(p, "provision", f"claim {claim_id} provision") for p in provisions),
