@@ -42,7 +42,7 @@ from .sheets import Entities, load_entities, load_sheet
 ENTITY_FILE = "entities.yaml"
 Progress = Callable[[str], None]
 _CODE = Path(__file__).parent
-_BUILDERS = ("anchor.py", "facts.py", "graph.py", "sheets.py", "ontology.py", "reason.py", "ids.py", "build.py")
+_BUILDERS = ("anchor.py", "facts.py", "graph.py", "sheets.py", "ontology.py", "reference.py", "reason.py", "ids.py", "build.py")
 PARALLEL_FROM = 64  # articles; fewer are built in this process
 
 

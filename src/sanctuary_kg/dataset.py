@@ -10,12 +10,14 @@ rest. An index that no longer describes its file is ignored: readers then parse 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -91,22 +93,27 @@ def write(dataset: Path, blocks: Iterable[Block]) -> Index:
     return index
 
 
-def _copy(source, out, offset: int, length: int) -> None:  # type: ignore[no-untyped-def]
-    """Copy a byte range between files, in the kernel where it can."""
-    out.flush()
+def _copy(source: BinaryIO, out: BinaryIO, offset: int, length: int) -> None:
+    """Copy a byte range between files: in the kernel where it can, else through a buffer."""
     done = 0
     try:
+        out.flush()
+        target = out.fileno()
         while done < length:
-            copied = os.copy_file_range(source.fileno(), out.fileno(), length - done, offset + done)
+            copied = os.copy_file_range(source.fileno(), target, length - done, offset + done)
             if copied == 0:
                 break
             done += copied
         out.seek(0, os.SEEK_END)
-    except OSError:  # a file system without copy_file_range
-        out.seek(0, os.SEEK_END)
-    if done < length:
-        source.seek(offset + done)
-        out.write(source.read(length - done))
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):  # not a file (a pipe, a buffer) or no support
+        pass
+    source.seek(offset + done)
+    while done < length:
+        chunk = source.read(min(length - done, 1 << 24))
+        if not chunk:
+            raise OSError(f"{source.name} ended before its index says")
+        out.write(chunk)
+        done += len(chunk)
 
 
 class Graphs:
@@ -132,6 +139,18 @@ class Graphs:
     def __contains__(self, graph: object) -> bool:
         return graph in self.digests
 
+    def copy(self, graphs: Iterable[str], output: BinaryIO) -> int:
+        """Write the N-Quads lines of ``graphs`` to ``output``; returns how many there are."""
+        wanted = [g for g in graphs if g in self.digests]
+        if self._lines:
+            data = self.data(wanted)
+            output.write(data)
+            return data.count(b"\n")
+        with self.path.open("rb") as f:
+            for g in wanted:
+                _copy(f, output, self._parts[g].offset, self._parts[g].length)
+        return sum(self._parts[g].quads for g in wanted)
+
     def data(self, graphs: Iterable[str]) -> bytes:
         """The N-Quads lines of ``graphs``."""
         wanted = [g for g in graphs if g in self.digests]
@@ -147,12 +166,14 @@ class Graphs:
 
 
 def _parse(dataset: Path) -> dict[str, bytes]:
-    """A dataset file without a current index: its graphs' lines, sorted (the default graph is left out)."""
+    """A dataset file without a current index: its graphs' lines, sorted."""
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
     try:
         for quad in ox.parse(path=dataset, format=ox.RdfFormat.N_QUADS):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                by_graph[quad.graph_name.value].append(quad)
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise InputError(f"a statement outside the named graphs: {quad.triple}; rebuild with `sanctuary-kg build`",
+                                 path=dataset)
+            by_graph[quad.graph_name.value].append(quad)
     except SyntaxError as error:
         raise InputError(f"the dataset is not valid N-Quads ({error}): rebuild it with `sanctuary-kg build`",
                          path=dataset) from None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from . import ids
+from .dataset import Graphs
 from .errors import InputError, SanctuaryError, UsageError
 from .files import resources
 from .formats import Format
@@ -66,49 +67,61 @@ def _expand(name: str) -> str:
     return name
 
 
-def read_graphs(dataset: Path, graphs: Sequence[str] = ()) -> dict[str, list[ox.Quad]]:
-    """The quads of the built dataset by graph IRI, in IRI order and each graph sorted: all, or only ``graphs``."""
-    if not dataset.exists():
-        raise InputError("no built dataset: run `sanctuary-kg build` first", path=dataset)
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for quad in ox.parse(path=dataset, format=ox.RdfFormat.N_QUADS):
-        if not isinstance(quad.graph_name, ox.NamedNode):
-            raise InputError(f"a statement outside the named graphs: {quad.triple}; rebuild", path=dataset)
-        by_graph[quad.graph_name.value].append(quad)
+def chosen_graphs(dataset: Path, graphs: Sequence[str] = ()) -> tuple[Graphs, list[str]]:
+    """The dataset's graphs, and the IRIs of those named by ``graphs`` (all when none), in IRI order."""
+    source = Graphs(dataset)
     if not graphs:
-        return {g: _sorted(by_graph[g]) for g in sorted(by_graph)}
-    chosen = {}
+        return source, sorted(source)
+    chosen = set()
     for name in graphs:
         iri = graph_iri(name)
-        if iri not in by_graph:
-            known = ", ".join(sorted(g.rsplit("/", 1)[-1] for g in by_graph))
+        if iri not in source:
+            known = ", ".join(sorted(g.rsplit("/", 1)[-1] for g in source))
             raise InputError(f"no graph {name!r} in the dataset: one of {known}", path=dataset)
-        chosen[iri] = _sorted(by_graph[iri])
-    return dict(sorted(chosen.items()))
+        chosen.add(iri)
+    return source, sorted(chosen)
+
+
+def read_graphs(dataset: Path, graphs: Sequence[str] = ()) -> dict[str, list[ox.Quad]]:
+    """The quads of the built dataset by graph IRI, in IRI order and each graph sorted: all, or only ``graphs``."""
+    source, chosen = chosen_graphs(dataset, graphs)
+    by_graph: dict[str, list[ox.Quad]] = {g: [] for g in chosen}
+    for quad in ox.parse(source.data(chosen), format=ox.RdfFormat.N_QUADS):
+        by_graph[quad.graph_name.value].append(quad)  # type: ignore[union-attr]
+    return by_graph
 
 
 def export(dataset: Path, output: BinaryIO, fmt: Format = Format.NQUADS, graphs: Sequence[str] = ()) -> Exported:
-    """Write the built dataset, or some of its graphs, to ``output`` in ``fmt``."""
+    """Write the built dataset, or some of its graphs, to ``output`` in ``fmt``.
+
+    Works on the dataset's sorted N-Quads lines (graph by graph, in IRI order): N-Quads
+    are those lines; the union for N-Triples and Turtle is their triples, each once, sorted.
+    """
     if not fmt.is_rdf:
         raise UsageError(f"{fmt.value} is not an RDF format: use ttl, trig, nt, nq or jsonld")
-    by_graph = read_graphs(dataset, graphs)
-    quads = [q for g in by_graph.values() for q in g]
-    chosen = tuple(by_graph)
-    if fmt is Format.JSONLD:
-        output.write(dumps(compact(by_graph)))
-        return Exported(fmt, chosen, len(quads), "quads")
-    if fmt is Format.NQUADS:  # graph by graph, like TriG
-        ox.serialize(quads, output, format=fmt.rdf_format)
-        return Exported(fmt, chosen, len(quads), "quads")
+    source, chosen = chosen_graphs(dataset, graphs)
+    if fmt is Format.NQUADS:
+        return Exported(fmt, tuple(chosen), source.copy(chosen, output), "quads")
+    data = source.data(chosen)
+    quads = data.count(b"\n")
     if fmt is Format.TRIG:
-        output.write(_stable_prefixes(_turtle(quads, fmt)))
-        return Exported(fmt, chosen, len(quads), "quads")
-    triples = sorted({q.triple for q in quads}, key=str)
+        parsed = ox.parse(data, format=ox.RdfFormat.N_QUADS)
+        output.write(_stable_prefixes(_turtle(parsed, fmt)))
+        return Exported(fmt, tuple(chosen), quads, "quads")
+    if fmt is Format.JSONLD:
+        by_graph: dict[str, list[ox.Quad]] = {g: [] for g in chosen}
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            by_graph[quad.graph_name.value].append(quad)  # type: ignore[union-attr]
+        output.write(dumps(compact(by_graph)))
+        return Exported(fmt, tuple(chosen), quads, "quads")
+    del data
+    triples = b"".join(sorted({line.rsplit(b" <", 1)[0] + b" .\n" for line in source.data(chosen).splitlines()}))
+    count = triples.count(b"\n")
     if fmt is Format.TURTLE:
-        output.write(_stable_prefixes(_turtle(triples, fmt)))
+        output.write(_stable_prefixes(_turtle(ox.parse(triples, format=ox.RdfFormat.N_TRIPLES), fmt)))
     else:
-        ox.serialize(triples, output, format=fmt.rdf_format)
-    return Exported(fmt, chosen, len(triples), "triples")
+        output.write(triples)
+    return Exported(fmt, tuple(chosen), count, "triples")
 
 
 def export_frame(dataset: Path, output: BinaryIO, frame: str = "jurisdiction", focus: str | None = None,
@@ -194,12 +207,7 @@ def dumps(document: Json) -> bytes:
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def _sorted(quads: list[ox.Quad]) -> list[ox.Quad]:
-    """Quads of one graph in the order of their N-Triples lines."""
-    return sorted(quads, key=lambda q: f"{q.subject} {q.predicate} {q.object}")
-
-
-def _turtle(statements: Sequence[ox.Quad] | Sequence[ox.Triple], fmt: Format) -> bytes:
+def _turtle(statements: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: Format) -> bytes:
     data = ox.serialize(statements, format=fmt.rdf_format, prefixes=TURTLE_PREFIXES)
     assert data is not None  # no output given: the bytes come back
     return data
