@@ -25,6 +25,8 @@ import pyoxigraph as ox
 
 from .ids import RDF, XSD
 
+_RDF_TYPE = RDF.type.value
+
 Json = dict[str, Any]
 
 
@@ -89,17 +91,37 @@ class Compactor:
     def nodes(self, quads: Iterable[ox.Quad]) -> list[Json]:
         """One node object per subject, by subject IRI; a key's one value stands alone."""
         by_subject: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+        plans: dict[tuple[str, Any], tuple[str, str, str | None]] = {}  # how each kind of statement compacts
+        iri, rdf_type = self.iri, _RDF_TYPE
         for q in quads:
+            o = q.object
             entries = by_subject[_name(q.subject)]
-            if q.predicate == RDF.type and not isinstance(q.object, ox.Literal):
-                entries["@type"].append(self.iri(_name(q.object)))
+            p = q.predicate.value
+            if isinstance(o, ox.Literal):
+                kind: Any = (o.datatype.value, o.language)
             else:
-                key, value = self.entry(q.predicate.value, q.object)  # type: ignore[arg-type]
-                entries[key].append(value)
+                kind = "bnode" if isinstance(o, ox.BlankNode) else "iri"
+                if p == rdf_type:
+                    entries["@type"].append(iri(_name(o)))
+                    continue
+            plan = plans.get((p, kind))
+            if plan is None:
+                plan = plans[(p, kind)] = self._plan(p, o)  # type: ignore[arg-type]
+            key, how, extra = plan
+            if how == "iri":
+                entries[key].append(iri(_name(o)))
+            elif how == "id":
+                entries[key].append({"@id": iri(_name(o))})
+            elif how == "value":
+                entries[key].append(o.value)  # type: ignore[union-attr]
+            elif how == "language":
+                entries[key].append({"@value": o.value, "@language": extra})  # type: ignore[union-attr]
+            else:
+                entries[key].append({"@value": o.value, "@type": extra})  # type: ignore[union-attr]
         result = []
         for subject in sorted(by_subject):
             properties = by_subject[subject]
-            node: Json = {"@id": self.iri(subject)}
+            node: Json = {"@id": iri(subject)}
             if "@type" in properties:
                 types = properties.pop("@type")
                 node["@type"] = types[0] if len(types) == 1 else types
@@ -108,6 +130,17 @@ class Compactor:
                 node[key] = values[0] if len(values) == 1 else values
             result.append(node)
         return result
+
+    def _plan(self, predicate: str, term: ox.NamedNode | ox.BlankNode | ox.Literal) -> tuple[str, str, str | None]:
+        """(key, how the value is written, its language or datatype) for statements like this one."""
+        key, value = self.entry(predicate, term)
+        if not isinstance(value, dict):
+            return key, "iri" if not isinstance(term, ox.Literal) else "value", None
+        if "@id" in value:
+            return key, "id", None
+        if "@language" in value:
+            return key, "language", value["@language"]
+        return key, "typed", value["@type"]
 
 
 def _fits(literal: ox.Literal, coerce: str | None, language: str | None) -> bool:
