@@ -11,6 +11,10 @@ counties and cities that grows with the corpus and is shared across articles (a 
 in many articles, most in a few). The only real person is President Trump, and he and the
 federal agencies appear only in reported statements of what is on record, never in made-up
 quotes.
+
+Where a place lies (its ``within``) is sourced as in the seeds: by the real codes where a data
+package gives it, else by the first article that names the place, which says so ("Port Elm is
+a city in North Adams County") and records it under ``within``.
 """
 
 from __future__ import annotations
@@ -42,16 +46,17 @@ def generate(n: int, out: Path, seed: int = 0) -> None:
     if out.exists() and any(out.iterdir()) and not (out / "entities.yaml").exists():
         raise ValueError(f"{out} is not empty and holds no corpus: choose a new folder")
     root = resources()
-    world = World(n, seed, load_ontology(root / "ontology"))
+    real_codes = root / "seeds" / CODES_FILE
+    codes = read_codes(real_codes) if real_codes.exists() else ()
+    world = World(n, seed, load_ontology(root / "ontology"), ((c.id, c.code) for c in codes if c.kind == "within"))
     with replacing(out) as folder:
         folder.mkdir()
         for index in range(n):
+            world.settled_only = index == n - 1  # so that the corpus builds without its last sheet too
             stem, text, sheet = write_article(world, index)
             (folder / f"{stem}.txt").write_bytes(text.encode("utf-8"))
             (folder / f"{stem}.yaml").write_text(sheet, encoding="utf-8")
         (folder / "entities.yaml").write_text(world.entities_yaml(), encoding="utf-8")
-        real_codes = root / "seeds" / CODES_FILE
-        codes = read_codes(real_codes) if real_codes.exists() else ()
         kept = tuple(c for c in codes if c.id in world.used)
         (folder / CODES_FILE).write_text(write_codes(kept), encoding="utf-8")
 
@@ -135,6 +140,7 @@ def body(d: Draft, world: World, pub: Publisher, place: Place, order: Order) -> 
     plan = ["reported"] * rng.choice((0, 0, 0, 1, 1)) + ["direct"] * rng.choice((0, 1, 1, 2, 2, 2))
     plan += ["statistic"] * rng.choice((0, 1, 1)) + ["federal"] * (rng.random() < 0.6)
     rng.shuffle(plan)
+    plan.append("where")  # last: where the places named lie, if no source says so yet
     # every article names the United States: in its federal context, or as here
     agents = ["federal"] if "federal" in plan else [N("united-states", "U.S.")]
 
@@ -163,6 +169,9 @@ def body(d: Draft, world: World, pub: Publisher, place: Place, order: Order) -> 
             d.para()
         else:
             d.sentence()
+        if step == "where":
+            where(d, world)
+            continue
         if step == "federal":
             federal(d, world, pub)
             continue
@@ -219,6 +228,18 @@ def federal(d: Draft, world: World, pub: Publisher) -> None:
                      "immigrants in ", N("united-states", "the United States"), ".")
         d.claim("reported-statement", pub.id, ["trump-crime-list-order", "dhs"], span, "federal-crime-lists",
                 provisions=["published-crime-lists"], status="issued")
+
+
+def where(d: Draft, world: World) -> None:
+    """Where each place named so far lies, where no data package and no earlier article says so."""
+    for number, (key, parent) in enumerate(world.unstated(d.entities())):
+        if number:
+            d.sentence()
+        place, name = world.entities[key], world.label(parent)
+        spans = d.say(N(key, place.label), f" is a {place.kind} in ", N(parent, "the " + name if name == "United States"
+                                                                          else name), ".")
+        d.within(key, parent, (spans[0][0], spans[2][1]))
+        world.stated.add((key, parent))
 
 
 def takes_effect(d: Draft, world: World, pub: Publisher, place: Place, order: Order) -> bool:

@@ -106,6 +106,7 @@ class Draft:
         self.claims: list[Claim] = []
         self.officials: dict[str, tuple[str, str, Span]] = {}
         self.orders: dict[str, tuple[str | None, str | None, Span]] = {}
+        self.withins: list[tuple[str, str, Span]] = []  # (place, parent, words that say it lies there)
         self.title_span: Span = (0, 0)
         self.claim_ids: dict[str, int] = {}
         self._text: str | None = None
@@ -215,6 +216,10 @@ class Draft:
     def order_fact(self, order: str, issuer: str | None, jurisdiction: str | None, first: Span, last: Span) -> None:
         self.orders.setdefault(order, (issuer, jurisdiction, (first[0], last[1])))
 
+    def within(self, place: str, parent: str, span: Span) -> None:
+        """The text says that ``place`` lies within ``parent`` (its `within` in entities.yaml), in ``span``."""
+        self.withins.append((place, parent, span))
+
     def entities(self) -> list[str]:
         """Every entity the sheet uses; each must be named in the text (bar the publisher)."""
         used: dict[str, None] = dict.fromkeys(self.names)
@@ -224,6 +229,8 @@ class Draft:
             used.update(dict.fromkeys([person, office_in]))
         for order, (issuer, where, _) in self.orders.items():
             used.update(dict.fromkeys(k for k in (order, issuer, where) if k))
+        for place, parent, _ in self.withins:
+            used.update(dict.fromkeys((place, parent)))
         return list(used)
 
     # -------------------------------------------------------------- output
@@ -270,6 +277,10 @@ class Draft:
                 else:
                     chosen[0] = _extended(text, chosen[0], rng.randint(1, 3))
             out.append(f"  {_id(key)}: [{', '.join(quoter.yaml(s) for s in dict.fromkeys(chosen))}]")
+        if self.withins:
+            out += ["", "within:"]
+            for place, parent, span in self.withins:
+                out.append(f"  - {{place: {_id(place)}, in: {_id(parent)}, quote: {quoter.yaml(span)}}}")
         if self.officials:
             out += ["", "officials:"]
             for person, (office, office_in, span) in self.officials.items():

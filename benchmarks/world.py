@@ -3,6 +3,11 @@
 Places and outlets are picked with Zipf-like weights, so a few are in many articles and most in
 a few; people and orders are made when an article first needs them and reused after. Only what
 some article uses is written to ``entities.yaml``.
+
+Every ``within`` needs a source: the data packages give some (the ``within`` rows of the real
+codes), and the first article that uses a place states the others (:meth:`World.unstated`). The
+last article uses only places whose ``within`` is already sourced (:attr:`World.settled_only`),
+so the corpus without its last sheet still builds (the benchmark's add-one step).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import itertools
 import json
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -87,8 +93,11 @@ def _cumulative(count: int) -> list[float]:
 
 
 class World:
-    def __init__(self, n: int, seed: int, ontology: Ontology):
+    def __init__(self, n: int, seed: int, ontology: Ontology, sourced: Iterable[tuple[str, str]] = ()):
         self.rng = random.Random(seed)
+        self.sourced = set(sourced)  # (place, parent): the `within` facts a data package gives
+        self.stated: set[tuple[str, str]] = set()  # those an article written so far states
+        self.settled_only = False  # pick only places whose every `within` is sourced already
         self.entities: dict[str, Entity] = {}
         self.place_by_id: dict[str, Place] = {}
         self.used: set[str] = set()
@@ -194,8 +203,28 @@ class World:
                 new("city", state, rng.choice(counties[state.id]).id)
 
     def place(self) -> Place:
-        """A local place (county or city), popular ones more often."""
-        return self.rng.choices(self.locals, cum_weights=self._local_weights)[0]
+        """A local place (county or city), popular ones more often (only settled ones when :attr:`settled_only`)."""
+        place = self.rng.choices(self.locals, cum_weights=self._local_weights)[0]
+        if not self.settled_only or self._settled(place.id):
+            return place
+        for _ in range(20):
+            place = self.rng.choices(self.locals, cum_weights=self._local_weights)[0]
+            if self._settled(place.id):
+                return place
+        return next((p for p in self.locals if self._settled(p.id)), place)  # the most popular settled one
+
+    def unstated(self, keys: Iterable[str]) -> list[tuple[str, str]]:
+        """The (place, parent) `within` facts of ``keys`` and the places they lie within that no source gives yet."""
+        found: dict[tuple[str, str], None] = {}
+        for key in keys:
+            while key in self.place_by_id and (parent := self.entities[key].within):
+                if (key, parent) not in self.sourced and (key, parent) not in self.stated:
+                    found[key, parent] = None
+                key = parent
+        return list(found)
+
+    def _settled(self, key: str) -> bool:
+        return not self.unstated([key])
 
     def other_place(self, avoid: Place) -> Place | None:
         """Another local place, not of the same name as ``avoid``."""

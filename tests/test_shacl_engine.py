@@ -276,7 +276,19 @@ def article_entities(seed: Quads) -> Quads:
     )
 
 
-GROUPS = (sources, segments_and_spans, claims, reader_comments, shared_entities, article_entities)
+def within_statements(seed: Quads) -> Quads:
+    """Statements of where a place lies: one that entities.yaml contradicts, one without its words."""
+    seattle = ids.within_statement(KEYS[1], "seattle")
+    hyattsville = ids.within_statement(KEYS[2], "hyattsville")
+    assert objects(seed, seattle, RDF.type) == [RDF.Statement] and objects(seed, hyattsville, SK.evidence)
+    return apply(
+        seed,
+        put(seattle, RDF.object, WASHINGTON),  # named in article 1 ("King County, Washington"), but not Seattle's within
+        drop(hyattsville, SK.evidence),
+    )
+
+
+GROUPS = (sources, segments_and_spans, claims, reader_comments, shared_entities, article_entities, within_statements)
 
 
 @pytest.mark.parametrize("plant", GROUPS, ids=[g.__name__ for g in GROUPS])

@@ -8,6 +8,11 @@ A rebuild reuses every unchanged article and copies its lines from the old datas
 file (:mod:`sanctuary_kg.dataset`); the store is updated graph by graph when only
 articles changed. The dataset file lists the graphs in IRI order, each graph's
 lines sorted, so output is byte-identical for the same inputs.
+
+Every ``within`` of the entity list needs a source, or the build stops: a ``within``
+row of the reference codes (a data package places it there) or a fact sheet's
+``within`` section (an article states it). The cache keeps the containments each
+article states, so a rebuild checks this without reading the unchanged sheets.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFER
 from .ontology import Ontology
 from .ontology import load as load_ontology
 from .reference import CODES_FILE, Code, read_codes, reference_quads
-from .sheets import Entities, load_entities, load_sheet
+from .sheets import Entities, check_within_sourced, load_entities, load_sheet
 
 ENTITY_FILE = "entities.yaml"
 Progress = Callable[[str], None]
@@ -93,6 +98,7 @@ class Chunk:
     data: bytes | None  # sorted N-Quads lines; None while they are still in the cache
     inferred: bytes | None  # what the article entails (sorted lines), None if not inferred
     reused: bool
+    within: tuple[tuple[str, str], ...] = ()  # the (place, parent) containments of entities.yaml the article states
 
 
 def read_shared(layout: Layout) -> Shared:
@@ -136,6 +142,7 @@ def read_seeds(layout: Layout, progress: Progress | None = None) -> Seeds:
         sheets.append(_anchor(path, shared))
         if progress:
             progress(f"anchored {path.name}: {len(sheets[-1].claims)} claims")
+    _check_within(shared, [(w.place, w.parent) for a in sheets for w in a.within])
     return Seeds(shared.ontology, shared.entities, tuple(sheets), _unsheeted(layout), shared.codes)
 
 
@@ -226,11 +233,12 @@ def _build_article(job: tuple[Path, str, bool, Chunk | None]) -> Chunk:
     if cached is not None:
         assert cached.data is not None
         quads = set(ox.parse(cached.data, format=ox.RdfFormat.N_QUADS))
-        return Chunk(key, cached.graph, cached.quads, cached.data, _infer(quads), True)
+        return replace(cached, inferred=_infer(quads), reused=True)
     anchored = _anchor(path, _SHARED)
     quads = set(graph.article_quads(anchored, _SHARED.entities, _SHARED.ontology))
     inferred = _infer(quads) if reason else None
-    return Chunk(key, source_graph(anchored.key).value, len(quads), b"".join(_sorted_lines(quads)), inferred, False)
+    return Chunk(key, source_graph(anchored.key).value, len(quads), b"".join(_sorted_lines(quads)), inferred, False,
+                 tuple((w.place, w.parent) for w in anchored.within))
 
 
 def _infer(quads: set[ox.Quad]) -> bytes:
@@ -269,8 +277,15 @@ def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
         _SHARED, _CONTEXT = None, None
     for (path, _, _, _), chunk in zip(todo, built, strict=True):
         found[path] = chunk
+    _check_within(shared, [w for chunk in found.values() for w in chunk.within])
     cache.keep([found[p] for p in paths], built)
     return [found[p] for p in paths]
+
+
+def _check_within(shared: Shared, stated: list[tuple[str, str]]) -> None:
+    """Every ``within`` of the entity list needs a source: a data package (the codes) or an article (``stated``)."""
+    packaged = [(c.id, c.code) for c in shared.codes if c.kind == "within"]
+    check_within_sourced(shared.entities, [*packaged, *stated], CODES_FILE)
 
 
 def _progress(chunks: Iterator[Chunk], total: int, progress: Progress | None) -> Iterator[Chunk]:
@@ -285,17 +300,24 @@ class _Cache:
     """Built articles by key, in one SQLite file; it keeps only the last build's articles."""
 
     SCHEMA = ("CREATE TABLE IF NOT EXISTS chunk (key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads INTEGER NOT NULL, "
-              "data BLOB NOT NULL, inferred BLOB)")
+              "data BLOB NOT NULL, inferred BLOB, within TEXT NOT NULL)")
+    COLUMNS = ["key", "graph", "quads", "data", "inferred", "within"]
 
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(path)
-            self.db.execute(self.SCHEMA)
+            self.db = self._open(path)
         except sqlite3.DatabaseError:  # a damaged cache is only a slower build
             path.unlink(missing_ok=True)
-            self.db = sqlite3.connect(path)
-            self.db.execute(self.SCHEMA)
+            self.db = self._open(path)
+
+    @classmethod
+    def _open(cls, path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        if [row[1] for row in db.execute("PRAGMA table_info(chunk)")] not in ([], cls.COLUMNS):
+            db.execute("DROP TABLE chunk")  # a cache of another layout: its articles are built again
+        db.execute(cls.SCHEMA)
+        return db
 
     def __enter__(self) -> _Cache:
         return self
@@ -306,8 +328,11 @@ class _Cache:
     def get(self, key: str, reason: bool) -> Chunk | None:
         """The cached article without its lines (and with what it entails, for ``reason``), or None."""
         inferred = "inferred" if reason else "NULL"
-        row = self.db.execute(f"SELECT graph, quads, {inferred} FROM chunk WHERE key = ?", (key,)).fetchone()
-        return None if row is None else Chunk(key, row[0], row[1], None, row[2], True)
+        row = self.db.execute(f"SELECT graph, quads, {inferred}, within FROM chunk WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        within = tuple(tuple(pair.split(" ")) for pair in row[3].splitlines())
+        return Chunk(key, row[0], row[1], None, row[2], True, within)  # type: ignore[arg-type]
 
     def data(self, key: str) -> bytes:
         return bytes(self.db.execute("SELECT data FROM chunk WHERE key = ?", (key,)).fetchone()[0])
@@ -318,8 +343,9 @@ class _Cache:
             self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((c.key,) for c in chunks))
             self.db.execute("DELETE FROM chunk WHERE key NOT IN (SELECT key FROM wanted)")
-            self.db.executemany("INSERT OR REPLACE INTO chunk VALUES (?, ?, ?, ?, ?)",
-                                ((c.key, c.graph, c.quads, c.data, c.inferred) for c in written))
+            self.db.executemany("INSERT OR REPLACE INTO chunk VALUES (?, ?, ?, ?, ?, ?)",
+                                ((c.key, c.graph, c.quads, c.data, c.inferred,
+                                  "\n".join(" ".join(pair) for pair in c.within)) for c in written))
             self.db.execute("DROP TABLE wanted")
 
 

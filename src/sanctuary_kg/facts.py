@@ -73,6 +73,15 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Within:
+    """A containment of ``entities.yaml`` that the article states, with the words that state it."""
+
+    place: str
+    parent: str
+    span: anchor.Span
+
+
+@dataclass(frozen=True)
 class AnchoredSheet:
     """A fact sheet whose every quote is a verified span of its article."""
 
@@ -84,6 +93,7 @@ class AnchoredSheet:
     officials: tuple[Office, ...]
     orders: tuple[OrderFacts, ...]
     claims: tuple[Claim, ...]
+    within: tuple[Within, ...] = ()
 
     @property
     def key(self) -> str:
@@ -136,6 +146,7 @@ def anchor_sheet(sheet: Sheet, article: Article, entities: Entities) -> Anchored
         officials=tuple(Office(o.person, o.office, o.jurisdiction, find(o.quote)) for o in sheet.officials),
         orders=tuple(OrderFacts(o.order, o.issuer, o.jurisdiction, find(o.quote)) for o in sheet.orders),
         claims=tuple(Claim(c, find(c.quote)) for c in sheet.claims),
+        within=tuple(Within(w.place, w.parent, find(w.quote)) for w in sheet.within),
     )
     _check_evidence(anchored)
     _check_comments(anchored)
@@ -165,6 +176,8 @@ def _check_evidence(a: AnchoredSheet) -> None:
         uses += [(k, f"order {order.order}", order.line) for k in (order.issuer, order.jurisdiction) if k]
     for c in a.sheet.claims:
         uses += [(c.by, f"claim {c.id}", c.line)] + [(k, f"claim {c.id}", c.line) for k in c.about]
+    for w in a.sheet.within:
+        uses += [(w.place, f"within: {w.place}", w.line), (w.parent, f"within: {w.place}", w.line)]
     if a.sheet.byline:
         uses.append((a.sheet.byline, "the byline", 1))
     for key, where, line in uses:

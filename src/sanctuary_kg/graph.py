@@ -1,7 +1,8 @@
 """Turn anchored fact sheets and the entity list into quads.
 
 One named graph per article holds what that article states (its source
-description, segments, spans, mentions, offices, order facts and claims); the
+description, segments, spans, mentions, offices, order facts, claims, and the
+containments of the entity list it states, as ``rdf:Statement``s); the
 entities graph holds the identity of the shared entities; the ontology graph
 holds the terms. No blank nodes, so a rebuild gives the same quads.
 """
@@ -114,6 +115,15 @@ def article_quads(a: AnchoredSheet, entities: Entities, ontology: Ontology) -> I
         if order.jurisdiction:
             yield Quad(o, SK.jurisdiction, ent(order.jurisdiction), g)
         yield from evidence(o, order.span)
+
+    for w in a.within:  # describes the sk:within triple of the entities graph, which it does not repeat
+        statement = ids.within_statement(key, w.place)
+        yield Quad(statement, RDF.type, RDF.Statement, g)
+        yield Quad(statement, RDF.subject, ent(w.place), g)
+        yield Quad(statement, RDF.predicate, SK.within, g)
+        yield Quad(statement, RDF.object, ent(w.parent), g)
+        yield Quad(statement, PROV.wasDerivedFrom, source, g)
+        yield from evidence(statement, w.span)
 
     for claim in a.claims:
         spec = claim.spec

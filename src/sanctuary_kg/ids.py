@@ -100,6 +100,15 @@ def reference_statement(key: str, kind: str) -> NamedNode:
     return NamedNode(f"{ID}reference/{key}/{kind}")
 
 
+def within_statement(key: str, place: str) -> NamedNode:
+    """The statement of source ``key``'s graph that it states where jurisdiction ``place`` lies (its ``sk:within``).
+
+    >>> within_statement("001_a285dc5bd2db45e9", "seattle").value
+    'https://w3id.org/sanctuary-kg/id/statement/001_a285dc5bd2db45e9/seattle/within'
+    """
+    return NamedNode(f"{ID}statement/{key}/{place}/within")
+
+
 def package(name: str, version: str) -> NamedNode:
     """A data package, at one version, that reference codes come from.
 

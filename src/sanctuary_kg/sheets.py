@@ -8,6 +8,7 @@ in the article is checked by :mod:`sanctuary_kg.facts`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -103,6 +104,16 @@ class OrderSpec:
 
 
 @dataclass(frozen=True)
+class WithinSpec:
+    """A containment the article states: ``place`` lies within ``parent``, as ``entities.yaml`` has it."""
+
+    place: str
+    parent: str
+    quote: Quote
+    line: int
+
+
+@dataclass(frozen=True)
 class LinkSpec:
     """A relation between two orders that a claim states: ``order`` ``relation`` ``target``."""
 
@@ -143,6 +154,7 @@ class Sheet:
     officials: tuple[OfficeSpec, ...]
     orders: tuple[OrderSpec, ...]
     claims: tuple[ClaimSpec, ...]
+    within: tuple[WithinSpec, ...] = ()
 
     @property
     def key(self) -> str:
@@ -299,6 +311,19 @@ def load_entities(path: Path, ontology: Ontology) -> Entities:
     return Entities(path=path, by_id=by_id)
 
 
+def check_within_sourced(entities: Entities, sourced: Iterable[tuple[str, str]], codes_file: str) -> None:
+    """Refuse a ``within`` of the entity list that no source states: neither a data package (a ``within`` row of
+    ``codes_file``) nor a fact sheet (its ``within`` section), as (place, parent) pairs in ``sourced``."""
+    stated = set(sourced)
+    for e in sorted(entities.by_id.values(), key=lambda e: e.line):
+        if e.within is not None and (e.id, e.within) not in stated:
+            raise InputError(
+                f"{e.id} is within {e.within}, but no source says so (no data package in {codes_file}, no fact sheet): "
+                f"record the words of an article that state it under within: in its fact sheet, or place {e.id} "
+                "within the deepest jurisdiction a source states",
+                path=entities.path, line=e.line)
+
+
 def _with_line(value: str, line: int) -> _Str:
     result = _Str(value)
     result.line = line
@@ -323,7 +348,7 @@ def _entity(r: _Reader, kind: str, key: str, node: Any, line: int) -> Entity:
 # ------------------------------------------------------------------ fact sheets
 
 SHEET_FIELDS = {"article", "sha256", "title", "publisher", "address"}
-SHEET_OPTIONAL = {"byline", "segments", "mentions", "officials", "orders", "claims"}
+SHEET_OPTIONAL = {"byline", "segments", "mentions", "officials", "orders", "claims", "within"}
 
 
 def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
@@ -381,6 +406,21 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
                                 ref(f["jurisdiction"], ("jurisdiction",), "order jurisdiction") if "jurisdiction" in f else None,
                                 r.quote(f["quote"], "order quote", node.line), node.line))
 
+    within = []
+    placed: dict[str, int] = {}
+    for node in r.items(top.get("within"), "within"):
+        f = r.mapping(node, "a within entry", {"place", "in", "quote"})
+        place = ref(f["place"], ("jurisdiction",), "within place")
+        parent = ref(f["in"], ("jurisdiction",), "within in")
+        given = entities.by_id[place].within
+        if given != parent:
+            raise r.fail(f"within: {place} lies in {given or 'no jurisdiction'} in {entities.path.name}, not {parent}: "
+                         f"a sheet records only the within that {entities.path.name} gives", node)
+        if place in placed:
+            raise r.fail(f"within: {place} is recorded twice (first on line {placed[place]}): keep one", node)
+        placed[place] = node.line
+        within.append(WithinSpec(place, parent, r.quote(f["quote"], "within quote", node.line), node.line))
+
     claims = []
     seen: dict[str, int] = {}
     for node in r.items(top.get("claims"), "claims"):
@@ -418,6 +458,7 @@ def load_sheet(path: Path, entities: Entities, ontology: Ontology) -> Sheet:
         officials=tuple(officials),
         orders=tuple(orders),
         claims=tuple(claims),
+        within=tuple(within),
     )
 
 
