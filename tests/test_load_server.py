@@ -79,10 +79,27 @@ def test_a_load_cut_off_by_a_dead_server_is_finished_by_loading_again(built: Lay
             oxigraph_server.process.wait()
 
     with pytest.raises(EndpointError, match=r"could not be reached .*\(2 attempts\): is the server running"):
-        load_lib.load(built.dataset, targets(oxigraph_server), client=client(), progress=kill_after_the_first_graph)
+        load_lib.load(built.dataset, targets(oxigraph_server), client=client(), progress=kill_after_the_first_graph,
+                      jobs=1)
     oxigraph_server.start()  # same folder, same port
     assert len(load_lib.server_graphs(client(), oxigraph_server.query_url)) == 1  # what made it before the crash
     report = load_lib.load(built.dataset, targets(oxigraph_server), client=client())
+    assert all(g.found == g.triples for g in report.graphs)
+    assert_holds_the_dataset(oxigraph_server, expected)
+
+
+def test_a_parallel_load_cut_off_mid_request_is_finished_by_loading_again(built: Layout, expected,
+                                                                          oxigraph_server: OxigraphServer):
+    def kill_after_the_first_graph(message: str) -> None:
+        if message.startswith("1/") and oxigraph_server.process:
+            oxigraph_server.process.kill()  # the other PUT is in flight
+            oxigraph_server.process.wait()
+
+    with pytest.raises(EndpointError, match=r"during the PUT of graph .* \(2 attempts\)"):
+        load_lib.load(built.dataset, targets(oxigraph_server), client=client(), progress=kill_after_the_first_graph,
+                      jobs=2)
+    oxigraph_server.start()
+    report = load_lib.load(built.dataset, targets(oxigraph_server), client=client(), jobs=2)
     assert all(g.found == g.triples for g in report.graphs)
     assert_holds_the_dataset(oxigraph_server, expected)
 

@@ -165,6 +165,15 @@ class Graphs:
         return b"".join(out)
 
 
+def triples(quads: bytes) -> list[bytes]:
+    """The N-Triples lines of N-Quads lines that all name a graph (its IRI is the last term of a line).
+
+    >>> triples(b'<s> <p> "a <b>" <g> .\\n<s> <p> <o> <g> .\\n')
+    [b'<s> <p> "a <b>" .\\n', b'<s> <p> <o> .\\n']
+    """
+    return [line.rsplit(b" <", 1)[0] + b" .\n" for line in quads.splitlines()]
+
+
 def _parse(dataset: Path) -> dict[str, bytes]:
     """A dataset file without a current index: its graphs' lines, sorted."""
     by_graph: dict[str, list[ox.Quad]] = defaultdict(list)

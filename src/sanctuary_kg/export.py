@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from pyld import jsonld
 
 from . import ids
-from .dataset import Graphs
+from .dataset import Graphs, triples
 from .errors import InputError, SanctuaryError, UsageError
 from .files import resources
 from .formats import Format
@@ -126,7 +126,7 @@ def _union(quads: bytes) -> bytes:
     >>> _union(b'<s> <p> "a <b>" <g2> .\\n<s> <p> "a <b>" <g1> .\\n<a> <p> <o> <g1> .\\n')
     b'<a> <p> <o> .\\n<s> <p> "a <b>" .\\n'
     """
-    lines = [line.rsplit(b" <", 1)[0] + b" .\n" for line in quads.splitlines()]  # the graph IRI is last
+    lines = triples(quads)
     lines.sort()
     return b"".join(dict.fromkeys(lines))
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
-from .access import PASSWORD, TOKEN, USER, Credentials, check_url, opener, shown, unauthorized
+from .access import PASSWORD, TOKEN, USER, Credentials, check_url, shown, unauthorized
 from .errors import EndpointError
 from .sparql import Results, parse_json_results
 
@@ -34,7 +35,8 @@ class Response:
 
 @dataclass(frozen=True)
 class Client:
-    """Sends requests to one server; retries connection failures, timeouts, 5xx and 429 answers."""
+    """Sends requests to one server over kept-alive connections (one per thread and host);
+    retries connection failures, timeouts, 5xx and 429 answers."""
 
     timeout: float = 60.0
     retries: int = 3
@@ -42,13 +44,18 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     environ: Mapping[str, str] | None = None  # None: os.environ
     netrc_file: Path | None = None
+    _connections: dict[tuple[int, str, str, int | None], http.client.HTTPConnection] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def credentials(self, url: str) -> Credentials | None:
         return Credentials.find(url, self.environ, self.netrc_file)
 
     def request(self, method: str, url: str, body: bytes | None = None, *, content_type: str | None = None,
                 accept: str | None = None, what: str = "") -> Response:
-        """Send one request; return the 2xx response or raise :class:`EndpointError` saying what to do."""
+        """Send one request; return the 2xx response or raise :class:`EndpointError` saying what to do.
+
+        Redirects are not followed: they could carry the credentials to another host.
+        """
         headers = {"User-Agent": "sanctuary-kg"}
         if content_type:
             headers["Content-Type"] = content_type
@@ -57,27 +64,64 @@ class Client:
         creds = self.credentials(url)
         if creds:
             headers["Authorization"] = creds.header
-        send = opener()
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             try:
-                request = urllib.request.Request(url, data=body, headers=headers, method=method)
-                with send.open(request, timeout=self.timeout) as answer:
-                    return Response(answer.status, answer.read())
-            except urllib.error.HTTPError as error:
-                if error.code not in RETRIED:
-                    raise _refusal(error, method, url, body, creds, what) from None
-                failure = (f"answered {error.code} {error.reason}{_detail(error)}",
-                           "see the server's log, then rerun the same command")
-                wait = retry_after(error.headers.get("Retry-After"))
-            except (http.client.HTTPException, OSError) as error:  # URLError and TimeoutError are OSErrors
-                failure = _failure(getattr(error, "reason", error), self.timeout)
+                status, reason, answer, data = self._send(parts, method, target, body, headers)
+                if 200 <= status < 300:
+                    return Response(status, data)
+                if status not in RETRIED:
+                    raise _refusal(status, reason, answer, data, method, url, body, creds, what)
+                failure = (f"answered {status} {reason}{_detail(data)}", "see the server's log, then rerun the same command")
+                wait = retry_after(answer.get("Retry-After"))
+            except (http.client.HTTPException, OSError) as error:  # TimeoutError and refused connections are OSErrors
+                failure = _failure(error, self.timeout)
                 wait = None
             if attempt < attempts:
                 self.sleep(self.backoff * 2 ** (attempt - 1) if wait is None else wait)
         tried = f" ({attempts} attempts)" if attempts > 1 else ""
         doing = f" during {what}" if what else ""
         raise EndpointError(f"{shown(url)} {failure[0]}{doing}{tried}: {failure[1]}")
+
+    def _send(self, parts: SplitResult, method: str, target: str, body: bytes | None,
+              headers: dict[str, str]) -> tuple[int, str, Message, bytes]:
+        """One exchange on this thread's connection to the host; a connection the server has since closed
+        is replaced once, at no cost to the retries."""
+        key = (threading.get_ident(), parts.scheme, parts.hostname or "", parts.port)
+        for fresh in (key not in self._connections, True):
+            if fresh:
+                self._close(key)
+                kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+                self._connections[key] = kind(parts.hostname or "", parts.port, timeout=self.timeout)
+            connection = self._connections[key]
+            try:
+                connection.request(method, target, body=body, headers=headers)
+                answer = connection.getresponse()
+                data = answer.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._close(key)
+                if fresh:
+                    raise
+                continue  # a kept-alive connection the server had closed
+            except BaseException:
+                self._close(key)
+                raise
+            if answer.will_close:
+                self._close(key)
+            return answer.status, answer.reason, answer.headers, data
+        raise AssertionError("unreachable")
+
+    def _close(self, key: tuple[int, str, str, int | None]) -> None:
+        connection = self._connections.pop(key, None)
+        if connection is not None:
+            connection.close()
+
+    def close(self) -> None:
+        """Close every kept-alive connection."""
+        for key in list(self._connections):
+            self._close(key)
 
     def query(self, endpoint: str, query: str) -> Results:
         """Run a SELECT or ASK query with the SPARQL 1.1 Protocol (POST), sending the credentials."""
@@ -86,12 +130,11 @@ class Client:
         return parse_json_results(answer.body, shown(endpoint))
 
 
-def _refusal(error: urllib.error.HTTPError, method: str, url: str, body: bytes | None,
+def _refusal(code: int, reason: str, headers: Message, data: bytes, method: str, url: str, body: bytes | None,
              creds: Credentials | None, what: str) -> EndpointError:
     """The one-line error for a 4xx (or unretried 5xx) answer."""
     where = shown(url)
     doing = f" {what}" if what else f" {method}"
-    code = error.code
     if code == 401:
         return unauthorized(url, creds)
     if code == 403:
@@ -109,8 +152,8 @@ def _refusal(error: urllib.error.HTTPError, method: str, url: str, body: bytes |
                              " limit of the server or of the proxy in front of it (nginx: client_max_body_size),"
                              " or give the file of `sanctuary-kg export` to the store's bulk loader")
     if code in (301, 302, 303, 307, 308):
-        return EndpointError(f"{where} redirects to {shown(error.headers.get('Location', '?'))} ({code}): use that URL")
-    return EndpointError(f"{where} answered {code} {error.reason}{_detail(error)}")
+        return EndpointError(f"{where} redirects to {shown(headers.get('Location', '?'))} ({code}): use that URL")
+    return EndpointError(f"{where} answered {code} {reason}{_detail(data)}")
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -135,11 +178,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def _detail(error: urllib.error.HTTPError) -> str:
-    try:
-        lines = error.read().decode("utf-8", "replace").strip().splitlines()
-    except OSError:
-        return ""
+def _detail(data: bytes) -> str:
+    lines = data.decode("utf-8", "replace").strip().splitlines()
     return f": {lines[0][:200]}" if lines else ""
 
 

@@ -93,10 +93,12 @@ def _count(number: int, noun: str) -> str:
               help="Seconds to wait for each answer.")
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries, with back-off, after a connection failure, a timeout or a 5xx answer.")
+@click.option("--jobs", type=click.IntRange(1, 16), default=load_lib.JOBS, show_default=True,
+              help="PUTs in flight at once, each on its own connection.")
 @pass_env
 def load(env: Env, url: str | None, layout: str, query_url: str | None, update_url: str | None,
          store_url: str | None, graphs: tuple[str, ...], dry_run: bool, prune: bool, timeout: float,
-         retries: int) -> None:
+         retries: int, jobs: int) -> None:
     """Load the built graph into a triplestore (Fuseki, Oxigraph, GraphDB, ...) and verify it.
 
     Sends each named graph with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), which
@@ -110,7 +112,7 @@ def load(env: Env, url: str | None, layout: str, query_url: str | None, update_u
     targets = load_lib.endpoints(url, layout, query=query_url, update=update_url, store=store_url)
     client = Client(timeout=timeout, retries=retries)
     report = load_lib.load(env.layout.dataset, targets, graphs, dry_run=dry_run, prune=prune, client=client,
-                           progress=env.progress)
+                           progress=env.progress, jobs=jobs)
     credentials = f"credentials from {report.credentials}" if report.credentials else "no credentials"
     if report.dry_run:
         for g in report.graphs:
