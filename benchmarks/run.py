@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ from .corpus import generate
 
 HERE = Path(__file__).resolve().parent
 OURS = ["build", "add-one", "validate", "reason", "query", "export-nq", "export-ttl", "export-jsonld",
-        "load", "load-bulk-post", "load-offline"]
+        "load", "load-put", "load-bulk-post", "load-offline"]
 NAIVE = {"build": "naive-build", "validate": "naive-validate", "reason": "naive-reason", "query": "naive-query",
          "export-nq": "naive-export-nq", "export-ttl": "naive-export-ttl", "export-jsonld": "naive-export-jsonld"}
 TARGETS = {  # seconds at 10,000 articles, from the project's goals
@@ -54,6 +55,16 @@ def run_step(name: str, corpus: Path, work: Path, timeout: float) -> dict[str, A
     return result
 
 
+def generator_digest(size: int) -> str:
+    """What a corpus of ``size`` articles depends on: the generator's code and the project's inputs it reads."""
+    digest = hashlib.sha256(str(size).encode())
+    root = HERE.parent
+    generator = [HERE / f"{name}.py" for name in ("corpus", "draft", "world", "vocabulary")]
+    for path in sorted([*generator, *(root / "ontology").glob("*.ttl"), root / "seeds" / "jurisdiction-codes.csv"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def machine() -> dict[str, Any]:
     cpu, memory = platform.processor(), 0
     with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as f:
@@ -71,9 +82,11 @@ def benchmark(sizes: list[int], naive_max: int, corpora: Path, timeout: float, s
     for size in sizes:
         corpus = corpora / f"corpus-{size}"
         work = corpora / f"work-{size}"
-        if not (corpus / "entities.yaml").exists() or len(list(corpus.glob("*.yaml"))) != size + 1:
+        stamp = corpus / ".generator"  # the generator's code: a corpus it no longer writes is made again
+        if not stamp.exists() or stamp.read_text() != generator_digest(size):
             print(f"generating {size} articles ...", file=sys.stderr)
             generate(size, corpus)
+            stamp.write_text(generator_digest(size))
         results: dict[str, Any] = {}
         for name in steps or OURS:
             print(f"{size}: {name} ...", file=sys.stderr)

@@ -293,9 +293,11 @@ def test_netrc_credentials_for_the_host(tmp_path: Path):
 def test_layouts_name_the_services_of_a_dataset_url():
     fuseki = load_lib.endpoints("http://localhost:3030/ds/", "fuseki")
     assert fuseki == load_lib.Endpoints("http://localhost:3030/ds/query", "http://localhost:3030/ds/data",
-                                        "http://localhost:3030/ds/update")
+                                        "http://localhost:3030/ds/update", "http://localhost:3030/ds")
     oxigraph = load_lib.endpoints("http://localhost:7878", "oxigraph")
-    assert (oxigraph.query, oxigraph.store) == ("http://localhost:7878/query", "http://localhost:7878/store")
+    assert (oxigraph.query, oxigraph.store, oxigraph.quads) == ("http://localhost:7878/query", "http://localhost:7878/store",
+                                                                "http://localhost:7878/store")
+    assert load_lib.endpoints(None, "generic", query="http://h/q", store="http://h/s").quads is None
     custom = load_lib.endpoints("http://localhost:3030/ds", "fuseki", store="http://localhost:3030/ds/gsp")
     assert custom.store == "http://localhost:3030/ds/gsp" and custom.query == fuseki.query
     with pytest.raises(SanctuaryError, match="generic layout needs --query-url and --store-url"):

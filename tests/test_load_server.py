@@ -128,3 +128,34 @@ def test_cli_load_into_oxigraph(built: Layout, expected, oxigraph_server: Oxigra
     assert result.code == ExitCode.OK, result.err
     assert f"every graph verified with {oxigraph_server.query_url}" in result.out
     assert_holds_the_dataset(oxigraph_server, expected)
+
+
+def test_a_batched_load_replaces_graphs_and_is_verified(built: Layout, expected, oxigraph_server: OxigraphServer):
+    graphs = sorted(expected)
+    stale = b'<http://example.org/stale> <http://example.org/p> "left over" .\n'
+    client().request("POST", load_lib.graph_url(oxigraph_server.store_url, graphs[0]), stale,
+                     content_type="application/n-triples")  # a graph on the server before the load, with a stray triple
+    report = load_lib.load(built.dataset, targets(oxigraph_server), client=client(), batch=3)
+    assert [g.graph for g in report.graphs] == graphs and all(g.found == g.triples for g in report.graphs)
+    assert_holds_the_dataset(oxigraph_server, expected)  # the stray triple is gone
+    again = load_lib.load(built.dataset, targets(oxigraph_server), client=client(), batch=3, jobs=1)
+    assert total_triples(oxigraph_server) == again.triples == report.triples
+
+
+def test_a_batched_load_needs_a_layout_with_a_dataset_endpoint(built: Layout, oxigraph_server: OxigraphServer):
+    generic = load_lib.endpoints(None, "generic", query=oxigraph_server.query_url, store=oxigraph_server.store_url)
+    with pytest.raises(load_lib.UsageError, match="--batch needs"):
+        load_lib.load(built.dataset, generic, client=client(), batch=10)
+
+
+def test_cli_batched_load_and_its_dry_run(built: Layout, expected, oxigraph_server: OxigraphServer, run_cli,
+                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    args = ("--seeds", built.seeds, "--build-dir", built.build, "load", oxigraph_server.url, "--layout", "oxigraph",
+            "--batch", "4")
+    dry = run_cli(*args, "--dry-run")
+    assert dry.code == ExitCode.OK and "would replace id:graph/entities" in dry.out
+    assert load_lib.server_graphs(client(), oxigraph_server.query_url) == []
+    done = run_cli(*args)
+    assert done.code == ExitCode.OK, done.err
+    assert_holds_the_dataset(oxigraph_server, expected)

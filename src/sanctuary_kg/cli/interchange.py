@@ -94,17 +94,21 @@ def _count(number: int, noun: str) -> str:
 @click.option("--retries", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Retries, with back-off, after a connection failure, a timeout or a 5xx answer.")
 @click.option("--jobs", type=click.IntRange(1, 16), default=load_lib.JOBS, show_default=True,
-              help="PUTs in flight at once, each on its own connection.")
+              help="Requests in flight at once, each on its own connection.")
+@click.option("--batch", type=click.IntRange(1, 10000), default=1, show_default=True, metavar="N",
+              help="Replace N graphs per request pair (one update dropping them, one POST of their N-Quads to the "
+                   "dataset) instead of one PUT per graph: much faster for thousands of graphs (fuseki, oxigraph).")
 @pass_env
 def load(env: Env, url: str | None, layout: str, query_url: str | None, update_url: str | None,
          store_url: str | None, graphs: tuple[str, ...], dry_run: bool, prune: bool, timeout: float,
-         retries: int, jobs: int) -> None:
+         retries: int, jobs: int, batch: int) -> None:
     """Load the built graph into a triplestore (Fuseki, Oxigraph, GraphDB, ...) and verify it.
 
     Sends each named graph with an HTTP PUT (SPARQL 1.1 Graph Store Protocol), which
     replaces that graph: loading again never duplicates, and re-running is how to
-    finish a load that failed. Then counts every graph's triples on the server;
-    a difference is an error (exit 6).
+    finish a load that failed. With --batch N, N graphs at a time are dropped and
+    posted again as N-Quads. Then counts every graph's triples on the server; a
+    difference is an error (exit 6).
 
     Credentials come from SANCTUARY_KG_USER and SANCTUARY_KG_PASSWORD, or
     SANCTUARY_KG_TOKEN (bearer), or ~/.netrc; never from the command line.
@@ -112,12 +116,16 @@ def load(env: Env, url: str | None, layout: str, query_url: str | None, update_u
     targets = load_lib.endpoints(url, layout, query=query_url, update=update_url, store=store_url)
     client = Client(timeout=timeout, retries=retries)
     report = load_lib.load(env.layout.dataset, targets, graphs, dry_run=dry_run, prune=prune, client=client,
-                           progress=env.progress, jobs=jobs)
+                           progress=env.progress, jobs=jobs, batch=batch)
     credentials = f"credentials from {report.credentials}" if report.credentials else "no credentials"
     if report.dry_run:
         for g in report.graphs:
-            click.echo(f"would PUT {g.triples:>6} triples ({g.size:,} bytes) to "
-                       f"{load_lib.graph_url(targets.store, g.graph)}")
+            if batch > 1:
+                click.echo(f"would replace {compact(g.graph)}: {g.triples:>6} quads ({g.size:,} bytes), dropped with "
+                           f"{targets.update} and posted to {targets.quads}")
+            else:
+                click.echo(f"would PUT {g.triples:>6} triples ({g.size:,} bytes) to "
+                           f"{load_lib.graph_url(targets.store, g.graph)}")
         for graph in report.pruned:
             click.echo(f"would DELETE {load_lib.graph_url(targets.store, graph)}: the dataset no longer has it")
         pruned = f", {_count(len(report.pruned), 'graph')} to delete" if prune else ""
