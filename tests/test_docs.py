@@ -76,3 +76,28 @@ def test_every_stored_query_example_runs(path, built: Layout) -> None:  # type: 
     assert code == 0, err.getvalue().decode()
     header = out.getvalue().decode().splitlines()[0]
     assert header.split(",") == list(query.variables)
+
+
+def test_the_readmes_worked_examples_are_in_the_built_graph(built: Layout) -> None:
+    """Each Turtle block of "The data model" names its graph, and every triple in it is in that graph."""
+    import re
+
+    import pyoxigraph as ox
+
+    from sanctuary_kg import ids
+
+    text = README.read_text(encoding="utf-8")
+    model = text[text.index("### The data model"):text.index("### Fact sheets")]
+    blocks = []
+    for match in re.finditer(r"```turtle\n(.*?)```", model, flags=re.S):
+        before = model[max(0, match.start() - 300):match.start()] + match.group(1).split("\n", 1)[0]
+        blocks.append((re.findall(r"in graph `?id/graph/(\w+)", before)[-1], match.group(1)))
+    assert len(blocks) == 2
+    prologue = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in ids.PREFIXES.items())
+    quads = set(ox.parse(path=built.dataset, format=ox.RdfFormat.N_QUADS))
+    for key, turtle in blocks:
+        graph = ids.source_graph(key)
+        triples = list(ox.parse(prologue + turtle, format=ox.RdfFormat.TURTLE))
+        assert triples
+        missing = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, graph) not in quads]
+        assert missing == [], (key, missing)
