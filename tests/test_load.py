@@ -98,15 +98,14 @@ class FakeStore:
         handler.wfile.write(body)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeStore]:
-    store = FakeStore()
+def serving(store: FakeStore) -> Iterator[FakeStore]:
+    """Serve ``store`` on a free loopback port until the generator is closed."""
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:
+        def do_PUT(self) -> None:  # noqa: N802
             store.answer(self)
 
-        do_POST = do_GET = do_DELETE = do_PUT
+        do_POST = do_GET = do_DELETE = do_PUT  # noqa: N815
 
         def log_message(self, *args: object) -> None:
             pass
@@ -120,6 +119,11 @@ def fake() -> Iterator[FakeStore]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeStore]:
+    yield from serving(FakeStore())
 
 
 @dataclass

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shlex
-import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -16,26 +15,13 @@ from sanctuary_kg import ids, queries, sparql
 from sanctuary_kg import load as load_lib
 from sanctuary_kg.errors import ExitCode
 from sanctuary_kg.files import Layout, resources
-from sanctuary_kg.remote import MAX_RETRY_AFTER, Client
+from sanctuary_kg.remote import MAX_RETRY_AFTER
 
 from .conftest import OxigraphServer
-from .test_load import FakeStore, Request
+from .test_load import FakeStore, Request, Sleeps, client, serving
 
 QUERIES = resources() / "queries"
 STALE = "<http://example.org/stale> <http://example.org/p> \"left over\" ."
-
-
-@dataclass
-class Sleeps:
-    seconds: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.seconds.append(seconds)
-
-
-def client(sleeps: Sleeps | None = None, **options: object) -> Client:
-    return Client(sleep=sleeps or Sleeps(), environ={}, netrc_file=Path("/nonexistent/netrc"),
-                  **options)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -60,26 +46,7 @@ class Busy(FakeStore):
 
 @pytest.fixture
 def busy() -> Iterator[Busy]:
-    store = Busy()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802
-            store.answer(self)
-
-        do_POST = do_GET = do_DELETE = do_PUT  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    store.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield store
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serving(Busy())  # type: ignore[misc]
 
 
 def test_429_waits_as_long_as_retry_after_says_up_to_a_cap(built: Layout, busy: Busy) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from sanctuary_kg.formats import Format
 from sanctuary_kg.sparql import Target
 
 from .conftest import OxigraphServer, free_port
+from .test_remote_query import serve
 
 QUERIES = resources() / "queries"
 AGENT = "http://www.w3.org/ns/prov#Agent"
@@ -91,27 +91,14 @@ def test_a_stored_query_oxigraph_refuses_names_its_own_line(tmp_path: Path) -> N
 
 @pytest.fixture
 def failing_service() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(500)
-            self.send_header("Content-Length", "5")
-            self.end_headers()
-            self.wfile.write(b"fire\n")
+    def fail(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        handler.send_response(500)
+        handler.send_header("Content-Length", "5")
+        handler.end_headers()
+        handler.wfile.write(b"fire\n")
 
-        do_GET = do_POST  # noqa: N815
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    yield from serve(fail)
 
 
 def test_a_service_that_fails_is_an_endpoint_error_naming_it(built: Layout, run_cli, failing_service: str) -> None:
