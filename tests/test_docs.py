@@ -3,14 +3,19 @@ describes itself, parses, and its example invocation works."""
 
 from __future__ import annotations
 
+import re
 import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import click
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from sanctuary_kg import queries
+from sanctuary_kg import ids, queries
 from sanctuary_kg.cli import cli, main
 from sanctuary_kg.files import Layout, resources
 
@@ -80,12 +85,6 @@ def test_every_stored_query_example_runs(path, built: Layout) -> None:  # type: 
 
 def test_the_readmes_worked_examples_are_in_the_built_graph(built: Layout) -> None:
     """Each Turtle block of "The data model" names its graph, and every triple in it is in that graph."""
-    import re
-
-    import pyoxigraph as ox
-
-    from sanctuary_kg import ids
-
     text = README.read_text(encoding="utf-8")
     model = text[text.index("### The data model"):text.index("### Fact sheets")]
     blocks = []
@@ -101,3 +100,12 @@ def test_the_readmes_worked_examples_are_in_the_built_graph(built: Layout) -> No
         assert triples
         missing = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object, graph) not in quads]
         assert missing == [], (key, missing)
+
+
+def test_the_installed_command_and_python_dash_m_run_the_same_cli() -> None:
+    script = Path(sys.executable).with_name("sanctuary-kg")
+    assert script.exists(), "the console script is not installed: pip install -e ."
+    by_script = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    by_module = subprocess.run([sys.executable, "-m", "sanctuary_kg", "--help"], capture_output=True, text=True,
+                               check=True)
+    assert by_script.stdout == by_module.stdout and "Usage: sanctuary-kg" in by_script.stdout
