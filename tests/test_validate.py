@@ -255,3 +255,13 @@ def test_the_validate_command_takes_an_engine_and_a_cache(copy: Layout, run_cli)
     assert (copy.build / "validated.sqlite").exists()
     assert run_cli(*args, "--no-cache", "--format", "json").code == ExitCode.OK
     assert run_cli(*args, "--engine", "jena").code == ExitCode.USAGE
+
+
+def test_processes_sharing_the_articles_find_what_one_process_finds(copy: Layout):
+    rewrite(copy, lambda qs: [q for q in qs if not (q.subject == CLAIM and q.predicate == SK.claimKind)])
+    path = copy.seeds / "000_e0473f51d43d97b2.txt"
+    path.write_bytes(path.read_bytes() + b" ")
+    one = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, jobs=1)
+    two = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, jobs=2)
+    assert one == two and not one.conforms
+    assert {f.graph for f in one.findings} == {GRAPH.value, ids.source_graph("000_e0473f51d43d97b2").value}

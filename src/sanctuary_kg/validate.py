@@ -15,8 +15,11 @@ has the bytes it had when it was checked.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+import multiprocessing
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -31,12 +34,13 @@ from pyshacl import validate as shacl_validate
 from . import shacl
 from .dataset import Graphs
 from .errors import InputError
-from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, NOT_ARTICLE_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SH, SK
+from .ids import ENTITIES_GRAPH, NOT_ARTICLE_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SH, SK
 
 Progress = Callable[[str], None]
 Engine = Literal["fast", "pyshacl"]
 ENGINES: tuple[Engine, ...] = ("fast", "pyshacl")
 SHARED = (ONTOLOGY_GRAPH.value, ENTITIES_GRAPH.value, REFERENCE_GRAPH.value)
+PARALLEL_FROM = 200  # articles to check; fewer are checked in this process
 _CODE = Path(__file__).parent
 _CHECKERS = ("validate.py", "dataset.py", "ids.py", *sorted(p.name for p in _CODE.glob("shacl*.py")))
 
@@ -84,8 +88,12 @@ def load_shapes(directory: Path) -> rdflib.Graph:
 
 
 def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | None = None,
-             engine: Engine = "fast", cache: Path | None = None) -> Report:
-    """Validate every article graph of ``dataset`` with SHACL and against its text."""
+             engine: Engine = "fast", cache: Path | None = None, jobs: int | None = None) -> Report:
+    """Validate every article graph of ``dataset`` with SHACL and against its text.
+
+    ``jobs`` processes share the articles to check (default: one per core, once there
+    are :data:`PARALLEL_FROM` of them).
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown SHACL engine {engine!r}")
     graphs = Graphs(dataset)
@@ -103,7 +111,7 @@ def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | 
         if progress and checked:
             progress(f"{len(checked)} articles unchanged since they were checked, {len(todo)} to check")
         if todo:
-            fresh = _check(graphs, todo, len(todo) == len(articles), shapes, seeds, engine, progress)
+            fresh = _check(graphs, todo, shapes, seeds, engine, progress, jobs)
             checked.update(fresh)
             kept.put({keys[g]: fresh[g] for g in todo})
         kept.retain(set(keys.values()))
@@ -130,19 +138,42 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _check(graphs: Graphs, articles: list[str], everything: bool, shapes: rdflib.Graph, seeds: Path,
-           engine: Engine, progress: Progress | None) -> dict[str, Checked]:
-    """SHACL and the text checks for ``articles``, each with the shared graphs."""
+def _check(graphs: Graphs, articles: list[str], shapes: rdflib.Graph, seeds: Path, engine: Engine,
+           progress: Progress | None, jobs: int | None = None) -> dict[str, Checked]:
+    """SHACL and the text checks for ``articles``, each with the shared graphs: in ``jobs`` processes
+    (one per core) that each take a share of the articles and the shared graphs."""
+    workers = min(jobs, len(articles)) if jobs else min(os.cpu_count() or 1, max(1, len(articles) // PARALLEL_FROM))
+    if progress:
+        progress(f"checking {len(articles)} articles with {engine}" + (f" in {workers} processes" if workers > 1 else ""))
+    if workers == 1:
+        return _check_part(graphs, articles, shapes, seeds, engine, progress)
+    global _WORK
+    _WORK = (graphs, shapes, seeds, engine)  # set before the fork: the children inherit it, nothing is pickled
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = list(pool.map(_check_share, [articles[i::workers] for i in range(workers)]))
+    finally:
+        _WORK = None
+    return {g: c for part in parts for g, c in part.items()}
+
+
+_WORK: tuple[Graphs, rdflib.Graph, Path, Engine] | None = None
+
+
+def _check_share(articles: list[str]) -> dict[str, Checked]:
+    assert _WORK is not None
+    graphs, shapes, seeds, engine = _WORK
+    return _check_part(graphs, articles, shapes, seeds, engine)
+
+
+def _check_part(graphs: Graphs, articles: list[str], shapes: rdflib.Graph, seeds: Path, engine: Engine,
+                progress: Progress | None = None) -> dict[str, Checked]:
     store = ox.Store()
     shared = [g for g in SHARED if g in graphs]
-    if everything:
-        store.bulk_load(path=graphs.path, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.bulk_load(graphs.data([*shared, *articles]), format=ox.RdfFormat.N_QUADS)
-    if progress:
-        progress(f"checking {len(articles)} articles with {engine}")
+    store.bulk_load(graphs.data([*shared, *articles]), format=ox.RdfFormat.N_QUADS)  # never the inferred graph
     if engine == "fast":
-        results = shacl.validate_store(store, shapes, shared, [INFERRED_GRAPH.value])
+        results = shacl.validate_store(store, shapes, shared)
         by_graph: dict[str, list[Finding]] = defaultdict(list)
         for r in results:
             by_graph[r.graph].append(Finding(r.severity, r.focus, r.path, r.value, r.message, r.graph, r.check))
