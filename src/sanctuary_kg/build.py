@@ -25,7 +25,7 @@ import os
 import pickle
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from . import graph
 from . import reason as reason_lib
 from .errors import InputError
 from .facts import AnchoredSheet, anchor_sheet, read_article
-from .files import Layout, replacing
+from .files import FileHashes, Layout, replacing
 from .formats import Format
 from .ids import ENTITIES_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, source_graph
 from .ontology import Ontology
@@ -131,7 +131,7 @@ def read_shared(layout: Layout) -> Shared:
 
 def sheet_paths(layout: Layout) -> list[Path]:
     """The fact sheets of the seeds folder, in key order."""
-    return [p for p in sorted(layout.seeds.glob("*.yaml")) if p.name != ENTITY_FILE]
+    return sorted((p for p in layout.seeds.glob("*.yaml") if p.name != ENTITY_FILE), key=lambda p: p.name)
 
 
 def read_seeds(layout: Layout, progress: Progress | None = None) -> Seeds:
@@ -218,12 +218,10 @@ def _anchor(path: Path, shared: Shared) -> AnchoredSheet:
     return anchor_sheet(sheet, read_article(article_path), shared.entities)
 
 
-def _article_key(path: Path, shared_key: str) -> str:
-    article = path.with_suffix(".txt")
-    digest = hashlib.sha256(shared_key.encode())
-    for part in (path, article):
-        digest.update(b"\0" + (part.read_bytes() if part.exists() else b"missing"))
-    return digest.hexdigest()
+def _article_key(path: Path, shared_key: str, hashes: FileHashes) -> str:
+    """The key an article's build is cached under: the shared inputs' key, its sheet's and its text's hashes."""
+    parts = [hashes.sha256(p) or "missing" for p in (path, path.with_suffix(".txt"))]
+    return hashlib.sha256("\0".join([shared_key, *parts]).encode()).hexdigest()
 
 
 def _build_article(job: tuple[Path, str, bool, Chunk | None]) -> Chunk:
@@ -257,8 +255,10 @@ def _infer(quads: set[ox.Quad]) -> bytes:
 def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
             progress: Progress | None, cache: _Cache) -> list[Chunk]:
     global _SHARED, _CONTEXT
-    keys = {path: _article_key(path, shared.key) for path in paths}
-    found = {path: chunk for path in paths if (chunk := cache.get(keys[path], reason)) is not None}
+    hashes = FileHashes(cache.db)
+    keys = {path: _article_key(path, shared.key, hashes) for path in paths}
+    cached = cache.get(keys.values(), reason)
+    found = {path: cached[keys[path]] for path in paths if keys[path] in cached}
     todo: list[tuple[Path, str, bool, Chunk | None]] = [(path, keys[path], reason, None) for path in paths if path not in found]
     todo += [(path, keys[path], True, replace(chunk, data=cache.data(chunk.key)))
              for path, chunk in found.items() if reason and chunk.inferred is None]
@@ -279,6 +279,7 @@ def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
         found[path] = chunk
     _check_within(shared, [w for chunk in found.values() for w in chunk.within])
     cache.keep([found[p] for p in paths], built)
+    hashes.save()  # with what was built: a build that fails writes nothing
     return [found[p] for p in paths]
 
 
@@ -325,14 +326,17 @@ class _Cache:
     def __exit__(self, *exc: object) -> None:
         self.db.close()
 
-    def get(self, key: str, reason: bool) -> Chunk | None:
-        """The cached article without its lines (and with what it entails, for ``reason``), or None."""
+    def get(self, keys: Iterable[str], reason: bool) -> dict[str, Chunk]:
+        """The cached articles among ``keys``, without their lines (with what they entail, for ``reason``)."""
         inferred = "inferred" if reason else "NULL"
-        row = self.db.execute(f"SELECT graph, quads, {inferred}, within FROM chunk WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        within = tuple(tuple(pair.split(" ")) for pair in row[3].splitlines())
-        return Chunk(key, row[0], row[1], None, row[2], True, within)  # type: ignore[arg-type]
+        wanted = set(keys)
+        found = {}
+        for key, graph_iri, quads, entailed, within in self.db.execute(
+                f"SELECT key, graph, quads, {inferred}, within FROM chunk"):
+            if key in wanted:
+                pairs = tuple(tuple(pair.split(" ")) for pair in within.splitlines())
+                found[key] = Chunk(key, graph_iri, quads, None, entailed, True, pairs)  # type: ignore[arg-type]
+        return found
 
     def data(self, key: str) -> bytes:
         return bytes(self.db.execute("SELECT data FROM chunk WHERE key = ?", (key,)).fetchone()[0])

@@ -15,7 +15,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -61,7 +61,7 @@ def read_index(dataset: Path) -> Index | None:
     try:
         raw = json.loads(index_path(dataset).read_text(encoding="utf-8"))
         stat = dataset.stat()
-        index = Index(raw["size"], raw["mtime_ns"], {g: Part(**p) for g, p in raw["parts"].items()})
+        index = Index(raw["size"], raw["mtime_ns"], {g: Part(*p) for g, p in raw["parts"].items()})
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return index if (index.size, index.mtime_ns) == (stat.st_size, stat.st_mtime_ns) else None
@@ -89,7 +89,9 @@ def write(dataset: Path, blocks: Iterable[Block]) -> Index:
     stat = dataset.stat()
     index = Index(stat.st_size, stat.st_mtime_ns, parts)
     with replacing(index_path(dataset)) as temporary:
-        temporary.write_text(json.dumps(asdict(index), separators=(",", ":")), encoding="utf-8")
+        rows = {g: [p.digest, p.offset, p.length, p.quads] for g, p in index.parts.items()}
+        temporary.write_text(json.dumps({"size": index.size, "mtime_ns": index.mtime_ns, "parts": rows},
+                                        separators=(",", ":")), encoding="utf-8")
     return index
 
 

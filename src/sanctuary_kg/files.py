@@ -1,11 +1,13 @@
-"""Where the project's files are, and writing them without leaving half a file behind."""
+"""Where the project's files are, writing them without leaving half a file behind, and their hashes."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -107,3 +109,48 @@ def unwritable(target: Path, error: OSError) -> UsageError:
     else:
         why = error.strerror or type(error).__name__
     return UsageError(f"cannot write {target}: {why}; give a path in a folder you can write")
+
+
+class FileHashes:
+    """SHA-256 of files, remembered in a cache database by path with the file's size, modification
+    and change times and inode: a file whose stat is unchanged is not read again (as git's index
+    does). ``ctime`` changes on every write and cannot be set back, so an edit is always seen.
+
+    >>> import sqlite3, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "a.txt").write_bytes(b"abc") and None
+    >>> hashes = FileHashes(sqlite3.connect(":memory:"))
+    >>> hashes.sha256(folder / "a.txt")[:12], hashes.sha256(folder / "missing.txt")
+    ('ba7816bf8f01', None)
+    """
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        db.execute("CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, stat TEXT NOT NULL, sha256 TEXT NOT NULL)")
+        self.known = {path: (stat, sha) for path, stat, sha in db.execute("SELECT path, stat, sha256 FROM file")}
+        self.fresh: dict[str, tuple[str, str]] = {}
+
+    def sha256(self, path: Path) -> str | None:
+        """The file's hash, or None if there is no such file."""
+        try:
+            s = path.stat()
+        except OSError:
+            return None
+        stat = f"{s.st_size} {s.st_mtime_ns} {s.st_ctime_ns} {s.st_ino}"
+        key = str(path)
+        known = self.known.get(key)
+        if known is not None and known[0] == stat:
+            return known[1]
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        self.known[key] = self.fresh[key] = (stat, sha)
+        return sha
+
+    def save(self) -> None:
+        """Remember the hashes worked out since the last save."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?)",
+                                ((path, stat, sha) for path, (stat, sha) in self.fresh.items()))
+        self.fresh = {}
