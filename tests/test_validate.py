@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +15,7 @@ from sanctuary_kg import ids
 from sanctuary_kg import validate as validate_lib
 from sanctuary_kg.errors import ExitCode
 from sanctuary_kg.files import Layout
-from sanctuary_kg.ids import OA, PROV, SK, XSD
+from sanctuary_kg.ids import OA, PROV, RDFS, SK, XSD
 
 KEY = "002_99daf81b38207396"
 GRAPH = ids.source_graph(KEY)
@@ -265,3 +266,16 @@ def test_processes_sharing_the_articles_find_what_one_process_finds(copy: Layout
     two = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, jobs=2)
     assert one == two and not one.conforms
     assert {f.graph for f in one.findings} == {GRAPH.value, ids.source_graph("000_e0473f51d43d97b2").value}
+
+
+def test_an_article_checked_again_with_what_the_shared_graphs_gave_before_finds_the_same(copy: Layout):
+    washington = ids.entity("jurisdiction", "washington")
+    rewrite(copy, lambda qs: [q for q in qs if not (q.subject == washington and q.predicate == RDFS.label)])
+    cache = copy.build / "validated.sqlite"
+    first = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, cache=cache)
+    assert any(f.focus == washington.value for f in first.findings)  # a violation of the shared graphs
+    rewrite(copy, lambda qs: [q for q in qs if not (q.subject == CLAIM and q.predicate == SK.claimKind)])
+    again = validate_lib.validate(copy.dataset, copy.shapes, copy.seeds, cache=cache)
+    assert again.reused == 4
+    assert again == replace(validate_lib.validate(copy.dataset, copy.shapes, copy.seeds), reused=4)
+    assert any(f.focus == washington.value and f.graph == GRAPH.value for f in again.findings)

@@ -58,15 +58,22 @@ class _Hit:
     bindings: tuple[tuple[str, Any], ...] = ()  # SPARQL constraints: the projected variables
 
 
+Known = dict[int, list[list[tuple[Any, list["Result"]]]]]  # shape -> constraint -> (shared target, its results)
+
+
 def validate_store(store: ox.Store, shapes: rdflib.Graph, shared: Iterable[str],
-                   ignored: Iterable[str] = ()) -> list[Result]:
+                   ignored: Iterable[str] = (), known: Known | None = None) -> list[Result]:
     """Validate every article graph of ``store`` against ``shapes``, as pyshacl would one by one.
 
     ``shared`` graphs are part of every article's data graph; ``ignored`` graphs are neither
     articles nor data (an inferred graph, say); every other named graph is an article.
+
+    ``known`` holds what the checks of shared targets against the shared graphs alone found:
+    given empty, it is filled; given filled by a run with the same shared graphs and shapes
+    (whatever its articles), those checks are not run again.
     """
-    engine = _Engine(Scope(store, shared, ignored), shapes)
-    results = [r for shape in load_shapes(shapes) for r in engine.shape(shape)]
+    engine = _Engine(Scope(store, shared, ignored), shapes, known)
+    results = [r for number, shape in enumerate(load_shapes(shapes)) for r in engine.shape(shape, number)]
     return sorted(results, key=lambda r: (r.graph, r.focus, r.path or "", r.message, r.component, r.value or ""))
 
 
@@ -78,8 +85,9 @@ def load_store(dataset: Path) -> ox.Store:
 
 
 class _Engine:
-    def __init__(self, scope: Scope, shapes: rdflib.Graph):
+    def __init__(self, scope: Scope, shapes: rdflib.Graph, known: Known | None = None):
         self.scope = scope
+        self.known = known
         self.sg = shapes
         self.tests: dict[tuple[int, int, Any], bool] = {}
         self.rules: dict[tuple[int, int], Callable[[Node], bool]] = {}
@@ -95,12 +103,16 @@ class _Engine:
 
     # ------------------------------------------------------------ one shape with targets
 
-    def shape(self, shape: Shape) -> list[Result]:
+    def shape(self, shape: Shape, number: int = 0) -> list[Result]:
         focus = focus_of(self.scope, shape)
+        known = self.known.get(number) if self.known is not None else None
+        if known is not None:
+            focus.pseudo = ""  # what the shared graphs alone give is known: leave those checks out
+        found: list[list[tuple[Any, list[Result]]]] = []
         components = list(_components(shape))
         missing: set[tuple[Any, Any]] | None = None
         results = []
-        for owner, c in components:
+        for index, (owner, c) in enumerate(components):
             kind = c.component
             dirty = focus.dirty(dependencies(shape) if kind == "SPARQL" else constraint_dependencies(owner, c))
             if owner.path is None or kind in ("SPARQL", "HasValue") or self.scope.shared_graphs_of.get(str(owner.path)) \
@@ -118,7 +130,10 @@ class _Engine:
                 hits = self.hits(owner, c, self.suspects(suspects, focus, dirty)) if suspects else []
                 if focus.pseudo:
                     hits += self.hits(owner, c, distinct(focus.pseudo))
-            results += self.replicate(owner, c, hits, focus, dirty)
+            found.append(known[index] if known is not None else [])
+            results += self.replicate(owner, c, hits, focus, dirty, found[-1], known is None)
+        if self.known is not None and known is None:
+            self.known[number] = found
         return results
 
     def suspects(self, pairs: set[tuple[Any, Any]], focus: Focus, dirty: frozenset[tuple[str, Any]] = frozenset()) -> str:
@@ -130,17 +145,19 @@ class _Engine:
         parts += [values_of(named & dirty)] if named & dirty else []
         return distinct(" UNION ".join(f"{{ {p} }}" for p in parts))
 
-    def replicate(self, owner: Shape, c: Constraint, hits: list[_Hit], focus: Focus,
-                  dirty: frozenset[tuple[str, Any]]) -> list[Result]:
-        """The results of ``hits``; those found against the shared graphs alone go to every article they hold in."""
+    def replicate(self, owner: Shape, c: Constraint, hits: list[_Hit], focus: Focus, dirty: frozenset[tuple[str, Any]],
+                  shared: list[tuple[Any, list[Result]]], fresh: bool) -> list[Result]:
+        """The results of ``hits``; those found against the shared graphs alone (added to ``shared`` when
+        ``fresh``, else taken from it) go to every article they hold in."""
         pseudo = self.scope.pseudo
         groups = self.results(owner, c, hits)
         out = [r for hit, group in zip(hits, groups, strict=True) if hit.graph != pseudo for r in group]
-        shared = [(hit, group) for hit, group in zip(hits, groups, strict=True) if hit.graph == pseudo]
+        if fresh:
+            shared += [(hit.focus, group) for hit, group in zip(hits, groups, strict=True) if hit.graph == pseudo]
         if shared:
-            local = focus.local(dirty, {hit.focus for hit, _ in shared})
-            for hit, group in shared:
-                out += [replace(r, graph=g) for g in self.scope.articles if g not in local.get(hit.focus, ()) for r in group]
+            local = focus.local(dirty, {target for target, _ in shared})
+            for target, group in shared:
+                out += [replace(r, graph=g) for g in self.scope.articles if g not in local.get(target, ()) for r in group]
         return out
 
     # ------------------------------------------------------------ screens: suspects among article nodes

@@ -20,6 +20,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ from pyshacl import validate as shacl_validate
 from . import shacl
 from .dataset import Graphs
 from .errors import InputError
+from .files import FileHashes
 from .ids import ENTITIES_GRAPH, NOT_ARTICLE_GRAPHS, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, SH, SK
 
 Progress = Callable[[str], None]
@@ -106,14 +108,20 @@ def validate(dataset: Path, shapes_dir: Path, seeds: Path, progress: Progress | 
         context.update(f"\0{g}\0{graphs.digests.get(g, '')}".encode())
     keys = {g: hashlib.sha256(f"{context.hexdigest()}\0{g}\0{graphs.digests[g]}".encode()).hexdigest() for g in articles}
     with _Cache(cache) as kept:
-        checked = {g: c for g in articles if (c := kept.get(keys[g])) is not None and _unchanged(c, seeds)}
+        hashes = FileHashes(kept.db) if kept.db is not None else None
+        remembered = kept.get(keys.values())
+        checked = {g: c for g in articles if (c := remembered.get(keys[g])) is not None and _unchanged(c, seeds, hashes)}
+        if hashes is not None:
+            hashes.save()
         todo = [g for g in articles if g not in checked]
         if progress and checked:
             progress(f"{len(checked)} articles unchanged since they were checked, {len(todo)} to check")
         if todo:
-            fresh = _check(graphs, todo, shapes, seeds, engine, progress, jobs)
+            shared_key = context.hexdigest()
+            fresh, known = _check(graphs, todo, shapes, seeds, engine, progress, jobs, kept.known(shared_key))
             checked.update(fresh)
             kept.put({keys[g]: fresh[g] for g in todo})
+            kept.keep_known(shared_key, known)
         kept.retain(set(keys.values()))
     findings = sorted((f for c in checked.values() for f in c.findings), key=_order)
     conforms = not any(f.severity == "Violation" for f in findings)
@@ -124,11 +132,12 @@ def _order(f: Finding) -> tuple[str, ...]:
     return f.graph, f.focus, f.path or "", f.message, f.check, f.value or ""
 
 
-def _unchanged(checked: Checked, seeds: Path) -> bool:
+def _unchanged(checked: Checked, seeds: Path, hashes: FileHashes | None) -> bool:
     """Whether the article still has the bytes it had when it was checked."""
     if checked.article is None:
         return True
-    return _sha256(seeds / checked.article) == checked.sha256
+    path = seeds / checked.article
+    return (hashes.sha256(path) if hashes is not None else _sha256(path)) == checked.sha256
 
 
 def _sha256(path: Path) -> str | None:
@@ -139,41 +148,45 @@ def _sha256(path: Path) -> str | None:
 
 
 def _check(graphs: Graphs, articles: list[str], shapes: rdflib.Graph, seeds: Path, engine: Engine,
-           progress: Progress | None, jobs: int | None = None) -> dict[str, Checked]:
+           progress: Progress | None, jobs: int | None = None,
+           known: shacl.Known | None = None) -> tuple[dict[str, Checked], shacl.Known]:
     """SHACL and the text checks for ``articles``, each with the shared graphs: in ``jobs`` processes
-    (one per core) that each take a share of the articles and the shared graphs."""
+    (one per core) that each take a share of the articles and the shared graphs. ``known`` is what
+    the shared graphs alone give (see :func:`shacl.validate_store`); it comes back filled."""
     workers = min(jobs, len(articles)) if jobs else min(os.cpu_count() or 1, max(1, len(articles) // PARALLEL_FROM))
     if progress:
         progress(f"checking {len(articles)} articles with {engine}" + (f" in {workers} processes" if workers > 1 else ""))
     if workers == 1:
-        return _check_part(graphs, articles, shapes, seeds, engine, progress)
+        return _check_part(graphs, articles, shapes, seeds, engine, progress, known)
     global _WORK
-    _WORK = (graphs, shapes, seeds, engine)  # set before the fork: the children inherit it, nothing is pickled
+    _WORK = (graphs, shapes, seeds, engine, known)  # set before the fork: the children inherit it, nothing is pickled
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
             parts = list(pool.map(_check_share, [articles[i::workers] for i in range(workers)]))
     finally:
         _WORK = None
-    return {g: c for part in parts for g, c in part.items()}
+    return {g: c for part, _ in parts for g, c in part.items()}, parts[0][1]
 
 
-_WORK: tuple[Graphs, rdflib.Graph, Path, Engine] | None = None
+_WORK: tuple[Graphs, rdflib.Graph, Path, Engine, shacl.Known | None] | None = None
 
 
-def _check_share(articles: list[str]) -> dict[str, Checked]:
+def _check_share(articles: list[str]) -> tuple[dict[str, Checked], shacl.Known]:
     assert _WORK is not None
-    graphs, shapes, seeds, engine = _WORK
-    return _check_part(graphs, articles, shapes, seeds, engine)
+    graphs, shapes, seeds, engine, known = _WORK
+    return _check_part(graphs, articles, shapes, seeds, engine, None, known)
 
 
 def _check_part(graphs: Graphs, articles: list[str], shapes: rdflib.Graph, seeds: Path, engine: Engine,
-                progress: Progress | None = None) -> dict[str, Checked]:
+                progress: Progress | None = None,
+                known: shacl.Known | None = None) -> tuple[dict[str, Checked], shacl.Known]:
     store = ox.Store()
     shared = [g for g in SHARED if g in graphs]
     store.bulk_load(graphs.data([*shared, *articles]), format=ox.RdfFormat.N_QUADS)  # never the inferred graph
+    known = {} if known is None else known
     if engine == "fast":
-        results = shacl.validate_store(store, shapes, shared)
+        results = shacl.validate_store(store, shapes, shared, known=known)
         by_graph: dict[str, list[Finding]] = defaultdict(list)
         for r in results:
             by_graph[r.graph].append(Finding(r.severity, r.focus, r.path, r.value, r.message, r.graph, r.check))
@@ -181,7 +194,7 @@ def _check_part(graphs: Graphs, articles: list[str], shapes: rdflib.Graph, seeds
         by_graph = _pyshacl(store, shared, articles, shapes, progress)
     texts = text_findings(store, articles, seeds)
     return {g: Checked(tuple(by_graph.get(g, [])) + texts[g].findings, texts[g].spans, texts[g].article, texts[g].sha256)
-            for g in articles}
+            for g in articles}, known
 
 
 def _pyshacl(store: ox.Store, shared: list[str], articles: list[str], shapes: rdflib.Graph,
@@ -344,7 +357,25 @@ class _Cache:
     def _open(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path)
         db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, entry TEXT NOT NULL)")
+        db.execute("CREATE TABLE IF NOT EXISTS shared (key TEXT PRIMARY KEY, known BLOB NOT NULL)")
         return db
+
+    def known(self, key: str) -> shacl.Known | None:
+        """What the shared graphs alone gave the engine, under ``key`` (shared graphs, shapes, code)."""
+        if self.db is None:
+            return None
+        row = self.db.execute("SELECT known FROM shared WHERE key = ?", (key,)).fetchone()
+        try:
+            return None if row is None else pickle.loads(row[0])  # type: ignore[no-any-return]
+        except Exception:  # noqa: BLE001 - unreadable: the engine works it out again
+            return None
+
+    def keep_known(self, key: str, known: shacl.Known) -> None:
+        """Keep ``known`` as the only entry: shared graphs change rarely, and the last ones are what counts."""
+        if self.db is not None and known:
+            with self.db:
+                self.db.execute("DELETE FROM shared WHERE key != ?", (key,))
+                self.db.execute("INSERT OR REPLACE INTO shared VALUES (?, ?)", (key, pickle.dumps(known)))
 
     def __enter__(self) -> _Cache:
         return self
@@ -353,14 +384,18 @@ class _Cache:
         if self.db is not None:
             self.db.close()
 
-    def get(self, key: str) -> Checked | None:
+    def get(self, keys: Iterable[str]) -> dict[str, Checked]:
+        """The checked articles among ``keys``."""
         if self.db is None:
-            return None
-        row = self.db.execute("SELECT entry FROM checked WHERE key = ?", (key,)).fetchone()
-        if row is None:
-            return None
-        raw = json.loads(row[0])
-        return Checked(tuple(Finding(**f) for f in raw["findings"]), raw["spans"], raw["article"], raw["sha256"])
+            return {}
+        wanted = set(keys)
+        found = {}
+        for key, entry in self.db.execute("SELECT key, entry FROM checked"):
+            if key in wanted:
+                raw = json.loads(entry)
+                found[key] = Checked(tuple(Finding(**f) for f in raw["findings"]), raw["spans"], raw["article"],
+                                     raw["sha256"])
+        return found
 
     def put(self, entries: dict[str, Checked]) -> None:
         if self.db is not None:
