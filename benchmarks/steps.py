@@ -71,21 +71,26 @@ def build(corpus: Path, work: Path) -> dict[str, Any]:
 
 @step("add-one")
 def add_one(corpus: Path, work: Path) -> dict[str, Any]:
-    """Add one article to the built and validated corpus, rebuild and re-validate (the others come from the caches)."""
+    """Add one article to the built and validated corpus, rebuild and re-validate (the others come from the
+    caches); the median of three tries, since one rewrite of the dataset file is at the mercy of the disk."""
     here = layout(corpus, work)
     cache = here.build / "validated.sqlite"
     last = build_lib.sheet_paths(here)[-1]
     aside = work / last.name
-    shutil.move(last, aside)
-    try:
-        build_lib.build(here)
-        validate_lib.validate(here.dataset, here.shapes, here.seeds, cache=cache)
-    finally:
-        shutil.move(aside, last)
-    seconds, (built, report) = timed(lambda: (build_lib.build(here),
-                                              validate_lib.validate(here.dataset, here.shapes, here.seeds, cache=cache)))
-    assert report.conforms and built.reused == report.reused == report.articles - 1, (built.reused, report.reused)
-    return {"seconds": seconds, "items": 1, "unit": "article"}
+    tries = []
+    for _ in range(3):
+        shutil.move(last, aside)
+        try:
+            build_lib.build(here)
+            validate_lib.validate(here.dataset, here.shapes, here.seeds, cache=cache)
+        finally:
+            shutil.move(aside, last)
+        seconds, (built, report) = timed(lambda: (build_lib.build(here),
+                                                  validate_lib.validate(here.dataset, here.shapes, here.seeds,
+                                                                        cache=cache)))
+        assert report.conforms and built.reused == report.reused == report.articles - 1, (built.reused, report.reused)
+        tries.append(seconds)
+    return {"seconds": statistics.median(tries), "items": 1, "unit": "article", "tries": tries}
 
 
 @step("validate")
