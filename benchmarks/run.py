@@ -117,7 +117,8 @@ def table(report: dict[str, Any]) -> str:
             if "error" in r:
                 lines.append(f"| {size} | {name} | {r['error']} | | | | | |")
                 continue
-            rate = f"{r['items'] / r['seconds']:,.0f} {r['unit']}" if r.get("seconds") and r["unit"] != "queries" else ""
+            rate = f"{r['items'] / r['seconds']:,.0f} {r['unit']}" \
+                if r.get("seconds") and r["unit"] not in ("queries", "article") else ""
             naive = r.get("naive", {})
             naive_s = f"{naive['seconds']:.2f}" if "seconds" in naive else (naive.get("error", "") if naive else "")
             ratio = f"{r['seconds'] / naive['seconds']:.3f}" if "seconds" in naive and naive["seconds"] else ""

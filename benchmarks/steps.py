@@ -107,7 +107,7 @@ def reason_step(corpus: Path, work: Path) -> dict[str, Any]:
     """`sanctuary-kg reason` on the built corpus, no article's entailments cached: the inferred graph, written."""
     here = layout(corpus, work)
     with sqlite3.connect(here.build / "cache.sqlite") as db:  # forget what earlier runs inferred
-        db.execute("UPDATE chunk SET inferred = NULL")
+        db.execute("DELETE FROM inferred")
     seconds, result = timed(lambda: build_lib.build(here, reason=True))
     inferred = result.graphs[INFERRED_GRAPH.value]
     return {"seconds": seconds, "items": result.quads - inferred, "unit": "quads", "inferred": inferred}

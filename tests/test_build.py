@@ -95,3 +95,13 @@ def test_worker_processes_build_the_same_bytes(layout: Layout, tmp_path: Path, m
     parallel = Layout.default(seeds=layout.seeds, build=tmp_path / "parallel")
     build_lib.build(parallel, jobs=2)
     assert parallel.dataset.read_bytes() == layout.dataset.read_bytes()
+
+
+def test_workers_infer_cached_articles_as_this_process_does(layout: Layout, tmp_path: Path, monkeypatch):
+    build_lib.build(layout, reason=True, jobs=1)
+    monkeypatch.setattr(build_lib, "PARALLEL_FROM", 1)
+    parallel = Layout.default(seeds=layout.seeds, build=tmp_path / "parallel")
+    build_lib.build(parallel, jobs=2)  # articles cached without their entailments
+    result = build_lib.build(parallel, reason=True, jobs=2)  # the workers read them from the cache and infer
+    assert result.reused == 5
+    assert parallel.dataset.read_bytes() == layout.dataset.read_bytes()

@@ -205,6 +205,8 @@ def _reader(chunk: Chunk, cache: _Cache) -> Callable[[], bytes]:
 
 _SHARED: Shared | None = None  # set before worker processes fork, so they inherit it
 _CONTEXT: tuple[reason_lib.Rules, reason_lib.Closed] | None = None
+_CACHE_FILE: Path | None = None  # where workers read cached articles' lines
+_READER: _Cache | None = None  # a worker's own connection to it
 
 
 def _anchor(path: Path, shared: Shared) -> AnchoredSheet:
@@ -228,9 +230,12 @@ def _build_article(job: tuple[Path, str, bool, Chunk | None]) -> Chunk:
     """Anchor and build one article, or (given its cached chunk, lines read) only infer what it entails."""
     path, key, reason, cached = job
     assert _SHARED is not None
-    if cached is not None:
-        assert cached.data is not None
-        quads = set(ox.parse(cached.data, format=ox.RdfFormat.N_QUADS))
+    if cached is not None:  # its lines are read here, from the cache, not sent through a pipe
+        global _READER
+        if _READER is None:
+            assert _CACHE_FILE is not None
+            _READER = _Cache(_CACHE_FILE)
+        quads = set(ox.parse(_READER.data(key), format=ox.RdfFormat.N_QUADS))
         return replace(cached, inferred=_infer(quads), reused=True)
     anchored = _anchor(path, _SHARED)
     quads = set(graph.article_quads(anchored, _SHARED.entities, _SHARED.ontology))
@@ -245,7 +250,7 @@ def _infer(quads: set[ox.Quad]) -> bytes:
     if _CONTEXT is None:
         shared = [(q.subject, q.predicate, q.object) for q in _SHARED.quads]
         rules = reason_lib.rules_from(q for q in _SHARED.quads if q.graph_name == ONTOLOGY_GRAPH)
-        _CONTEXT = (rules, reason_lib.Closed([*shared, *reason_lib.entail(shared, rules)]))
+        _CONTEXT = (rules, reason_lib.Closed([*shared, *reason_lib.entail(shared, rules)], rules.joined))
     rules, context = _CONTEXT
     triples = [(q.subject, q.predicate, q.object) for q in quads]
     found = {t for t in reason_lib.entail(triples, rules, context) if rules.in_scope(t)} - set(triples)
@@ -260,11 +265,11 @@ def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
     cached = cache.get(keys.values(), reason)
     found = {path: cached[keys[path]] for path in paths if keys[path] in cached}
     todo: list[tuple[Path, str, bool, Chunk | None]] = [(path, keys[path], reason, None) for path in paths if path not in found]
-    todo += [(path, keys[path], True, replace(chunk, data=cache.data(chunk.key)))
-             for path, chunk in found.items() if reason and chunk.inferred is None]
+    todo += [(path, keys[path], True, chunk) for path, chunk in found.items() if reason and chunk.inferred is None]
     if progress and found:
         progress(f"{len(found)} articles unchanged, {len(paths) - len(found)} to build")
-    _SHARED, _CONTEXT = shared, None
+    global _CACHE_FILE, _READER
+    _SHARED, _CONTEXT, _CACHE_FILE, _READER = shared, None, cache.path, None
     try:
         workers = min(jobs or os.cpu_count() or 1, max(1, len(todo) // PARALLEL_FROM))
         if workers > 1:
@@ -274,7 +279,9 @@ def _chunks(paths: list[Path], shared: Shared, reason: bool, jobs: int | None,
         else:
             built = list(_progress(map(_build_article, todo), len(todo), progress))
     finally:
-        _SHARED, _CONTEXT = None, None
+        if _READER is not None:
+            _READER.db.close()
+        _SHARED, _CONTEXT, _CACHE_FILE, _READER = None, None, None, None
     for (path, _, _, _), chunk in zip(todo, built, strict=True):
         found[path] = chunk
     _check_within(shared, [w for chunk in found.values() for w in chunk.within])
@@ -298,13 +305,18 @@ def _progress(chunks: Iterator[Chunk], total: int, progress: Progress | None) ->
 
 
 class _Cache:
-    """Built articles by key, in one SQLite file; it keeps only the last build's articles."""
+    """Built articles by key, in one SQLite file; it keeps only the last build's articles.
+
+    What an article entails is a table of its own: adding it must not rewrite the article's row.
+    """
 
     SCHEMA = ("CREATE TABLE IF NOT EXISTS chunk (key TEXT PRIMARY KEY, graph TEXT NOT NULL, quads INTEGER NOT NULL, "
-              "data BLOB NOT NULL, inferred BLOB, within TEXT NOT NULL)")
-    COLUMNS = ["key", "graph", "quads", "data", "inferred", "within"]
+              "data BLOB NOT NULL, within TEXT NOT NULL)",
+              "CREATE TABLE IF NOT EXISTS inferred (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    COLUMNS = ["key", "graph", "quads", "data", "within"]
 
     def __init__(self, path: Path):
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = self._open(path)
@@ -317,7 +329,8 @@ class _Cache:
         db = sqlite3.connect(path)
         if [row[1] for row in db.execute("PRAGMA table_info(chunk)")] not in ([], cls.COLUMNS):
             db.execute("DROP TABLE chunk")  # a cache of another layout: its articles are built again
-        db.execute(cls.SCHEMA)
+        for statement in cls.SCHEMA:
+            db.execute(statement)
         return db
 
     def __enter__(self) -> _Cache:
@@ -328,14 +341,13 @@ class _Cache:
 
     def get(self, keys: Iterable[str], reason: bool) -> dict[str, Chunk]:
         """The cached articles among ``keys``, without their lines (with what they entail, for ``reason``)."""
-        inferred = "inferred" if reason else "NULL"
         wanted = set(keys)
+        entailed = dict(self.db.execute("SELECT key, data FROM inferred")) if reason else {}
         found = {}
-        for key, graph_iri, quads, entailed, within in self.db.execute(
-                f"SELECT key, graph, quads, {inferred}, within FROM chunk"):
+        for key, graph_iri, quads, within in self.db.execute("SELECT key, graph, quads, within FROM chunk"):
             if key in wanted:
                 pairs = tuple(tuple(pair.split(" ")) for pair in within.splitlines())
-                found[key] = Chunk(key, graph_iri, quads, None, entailed, True, pairs)  # type: ignore[arg-type]
+                found[key] = Chunk(key, graph_iri, quads, None, entailed.get(key), True, pairs)  # type: ignore[arg-type]
         return found
 
     def data(self, key: str) -> bytes:
@@ -346,10 +358,13 @@ class _Cache:
         with self.db:
             self.db.execute("CREATE TEMP TABLE wanted (key TEXT PRIMARY KEY)")
             self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((c.key,) for c in chunks))
-            self.db.execute("DELETE FROM chunk WHERE key NOT IN (SELECT key FROM wanted)")
-            self.db.executemany("INSERT OR REPLACE INTO chunk VALUES (?, ?, ?, ?, ?, ?)",
-                                ((c.key, c.graph, c.quads, c.data, c.inferred,
-                                  "\n".join(" ".join(pair) for pair in c.within)) for c in written))
+            for table in ("chunk", "inferred"):
+                self.db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM wanted)")
+            self.db.executemany("INSERT OR REPLACE INTO chunk VALUES (?, ?, ?, ?, ?)",
+                                ((c.key, c.graph, c.quads, c.data, "\n".join(" ".join(pair) for pair in c.within))
+                                 for c in written if not c.reused))
+            self.db.executemany("INSERT OR REPLACE INTO inferred VALUES (?, ?)",
+                                ((c.key, c.inferred) for c in written if c.inferred is not None))
             self.db.execute("DROP TABLE wanted")
 
 

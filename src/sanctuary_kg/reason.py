@@ -40,6 +40,11 @@ class Rules:
     terms: frozenset[ox.NamedNode]  # the classes and properties the ontology declares or uses
     active: frozenset[ox.NamedNode]  # the predicates some rule starts from (rdf:type apart)
 
+    @property
+    def joined(self) -> frozenset[ox.NamedNode]:
+        """The predicates rules join on (transitive ones, property chains): the only ones worth indexing."""
+        return self.transitive | {p for chain in self.chains for p in chain[:2]}
+
     def in_scope(self, triple: Triple) -> bool:
         """Whether an entailment is about the ontology's terms (what the inferred graph keeps)."""
         s, p, o = triple
@@ -133,8 +138,9 @@ def rules_from(ontology: Iterable[ox.Triple | ox.Quad]) -> Rules:
 class Closed:
     """A closed set of triples (the ontology and entities, say), indexed once for the joins of :func:`entail`."""
 
-    def __init__(self, triples: Iterable[Triple] = ()):
+    def __init__(self, triples: Iterable[Triple] = (), joined: frozenset[ox.NamedNode] | None = None):
         self.triples: set[Triple] = set()
+        self.joined = joined  # predicates to index (None: all)
         self.by_subject: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
         self.by_object: dict[object, dict[object, set[object]]] = defaultdict(lambda: defaultdict(set))
         for t in triples:
@@ -143,8 +149,9 @@ class Closed:
     def add(self, t: Triple) -> None:
         s, p, o = t
         self.triples.add(t)
-        self.by_subject[p][s].add(o)
-        self.by_object[p][o].add(s)
+        if self.joined is None or p in self.joined:
+            self.by_subject[p][s].add(o)
+            self.by_object[p][o].add(s)
 
     def __contains__(self, t: object) -> bool:
         return t in self.triples
@@ -157,10 +164,10 @@ def entail(asserted: Iterable[Triple], rules: Rules, context: Closed = _NOTHING)
     """Every triple that follows from ``asserted`` (with ``context``), minus what is known.
 
     ``context`` is an already closed, indexed set (the ontology and entities, say) that
-    joins may use; it is neither re-derived nor returned, and not copied, so that each
-    article costs what it adds.
+    joins may use (it must index at least ``rules.joined``); it is neither re-derived nor
+    returned, and not copied, so that each article costs what it adds.
     """
-    local = Closed()
+    local = Closed(joined=rules.joined)
 
     def objects(p: object, s: object) -> set[object]:
         return context.by_subject.get(p, {}).get(s, set()) | local.by_subject.get(p, {}).get(s, set())
@@ -212,7 +219,7 @@ def reason(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     rules = rules_from(ox.Triple(*t) for t in ontology)
     shared = ontology + by_graph.pop(ENTITIES_GRAPH.value, []) + by_graph.pop(REFERENCE_GRAPH.value, [])
     base = entail(shared, rules)
-    context = Closed([*shared, *base])
+    context = Closed([*shared, *base], rules.joined)
     inferred = {t for t in base if rules.in_scope(t)}
     for triples in by_graph.values():
         inferred.update(t for t in entail(triples, rules, context) if rules.in_scope(t))
