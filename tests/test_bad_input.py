@@ -45,8 +45,15 @@ def failing_build(layout: Layout, run_cli):
 def test_malformed_yaml_names_file_and_line(layout: Layout, failing_build):
     line = edit(layout.seeds / SHEET, "mentions:", "mentions: [unclosed")
     message = failing_build()
-    assert f"{SHEET}:" in message and "malformed YAML" in message
-    assert int(re.search(rf"{SHEET}:(\d+)", message).group(1)) >= line
+    # the parser notices two lines on, at the next key; the message also names the line the bracket opened
+    assert f"{SHEET}:{line + 2}: malformed YAML: did not find expected ',' or ']'" in message
+    assert f"(while parsing a flow sequence begun on line {line})" in message
+
+
+def test_malformed_yaml_names_the_very_line(layout: Layout, failing_build):
+    line = edit(layout.seeds / SHEET, "kind: direct-quote", "kind: direct-quote: oops")
+    message = failing_build()
+    assert f"{SHEET}:{line}: malformed YAML: mapping values are not allowed" in message
 
 
 def test_a_quote_not_in_the_article_names_the_quote_and_the_closest_passage(layout: Layout, failing_build):
