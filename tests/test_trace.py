@@ -108,6 +108,18 @@ def test_trace_of_an_official_and_of_a_jurisdiction(built: Layout, target: Targe
     assert keys == {"000_e0473f51d43d97b2", "001_a285dc5bd2db45e9"}  # named by two articles
 
 
+def test_trace_of_a_jurisdiction_shows_the_words_that_place_it(built: Layout, target: Target) -> None:
+    seattle = trace_lib.trace("seattle", target, built.seeds)
+    placed = [e for e in seattle.evidence if e.via is not None]
+    assert [(e.via, e.start, e.end, e.exact) for e in placed] == [
+        ("https://w3id.org/sanctuary-kg/id/statement/001_a285dc5bd2db45e9/seattle/within", 585, 632,
+         "King County, Washington, which contains Seattle")]
+    code, out, _ = invoke(built, "trace", "seattle")
+    assert code == 0
+    assert "via statement id:statement/001_a285dc5bd2db45e9/seattle/within" in out
+    assert "[[King County, Washington, which contains Seattle]]" in out
+
+
 def test_trace_json(built: Layout) -> None:
     code, out, _ = invoke(built, "trace", "elrich-force-of-law", "--format", "json")
     assert code == 0

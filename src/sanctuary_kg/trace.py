@@ -1,7 +1,8 @@
 """Trace a claim, order, official or jurisdiction to the words of the articles that support it.
 
 Tracing is a query: every ``sk:evidence`` span of the thing (and, for an order,
-the spans of the claims that state its provisions and status), with its source.
+the spans of the claims that state its provisions and status; for a jurisdiction,
+the spans of the statements that say where it lies), with its source.
 Each span is then read back from the article it counts in: the sentence around
 it for context, and whether the article's SHA-256 and the text at the offsets
 are still what the graph recorded.
@@ -64,7 +65,7 @@ class Evidence:
     before: str  # the sentence up to the span (from the article, else the recorded prefix)
     after: str  # the sentence after the span
     article: ArticleStatus
-    via: str | None = None  # the claim whose words these are, when the span supports the thing through it
+    via: str | None = None  # the claim or statement whose words these are, when the span supports the thing through it
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,8 @@ WHERE {{
       ?thing sk:provision|sk:status ?fact .
       ?via a sk:Claim ; sk:about ?thing ; sk:provision|sk:status ?fact ; sk:evidence ?span .
     }}
+  }} UNION {{
+    GRAPH ?graph {{ ?via a rdf:Statement ; rdf:subject ?thing ; sk:evidence ?span }}
   }}
   GRAPH ?graph {{
     ?span oa:hasSource ?source ; oa:exact ?exact ; oa:start ?start ; oa:end ?end ;
