@@ -220,9 +220,9 @@ def _read_yaml(path: Path) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "malformed YAML"
-        if error.context and error.context_mark and mark is not error.context_mark \
-                and error.context_mark.line != mark.line:  # where the unclosed bracket or quote began
-            problem += f" ({error.context} begun on line {error.context_mark.line + 1})"
+        begun = error.context_mark
+        if error.context and begun and mark and begun.line != mark.line:  # where the unclosed bracket began
+            problem += f" ({error.context} begun on line {begun.line + 1})"
         raise InputError(f"malformed YAML: {problem}", path=path, line=line) from None
     except yaml.YAMLError as error:
         raise InputError(f"malformed YAML: {error}", path=path) from None
