@@ -100,13 +100,16 @@ def reference_statement(key: str, kind: str) -> NamedNode:
     return NamedNode(f"{ID}reference/{key}/{kind}")
 
 
+STATEMENTS = ID + "statement/"  # what an article's graph says of a triple of the entities graph
+
+
 def within_statement(key: str, place: str) -> NamedNode:
     """The statement of source ``key``'s graph that it states where jurisdiction ``place`` lies (its ``sk:within``).
 
     >>> within_statement("001_a285dc5bd2db45e9", "seattle").value
     'https://w3id.org/sanctuary-kg/id/statement/001_a285dc5bd2db45e9/seattle/within'
     """
-    return NamedNode(f"{ID}statement/{key}/{place}/within")
+    return NamedNode(f"{STATEMENTS}{key}/{place}/within")
 
 
 def package(name: str, version: str) -> NamedNode:

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .formats import Format
-from .ids import PREFIXES, XSD, compact
+from .ids import PREFIXES, STATEMENTS, XSD, compact
 from .queries import StoredQuery
 from .sparql import Results, Term
 from .trace import ArticleStatus, Trace
@@ -315,7 +315,7 @@ def trace_text(found: Trace, color: bool = False) -> str:
         out.append(f"    characters {e.start}-{e.end} · {compact(e.span)}")
         out.append(f"    article {source.key}.txt: sha256 {source.sha256[:12]}… {_STATUS[e.article]}")
         if e.via:
-            out.append(f"    via {'statement' if '/id/statement/' in e.via else 'claim'} {compact(e.via)}")
+            out.append(f"    via {'statement' if e.via.startswith(STATEMENTS) else 'claim'} {compact(e.via)}")
         out.append(f"    {e.before}{start}{e.exact}{end}{e.after}")
     return "\n".join(out) + "\n"
 
